@@ -1,0 +1,163 @@
+/**
+ * The wire contract of Paykit's public HTTP API: one module, imported by the server (to validate
+ * requests), the widget (to type what it sends and receives) and the OpenAPI generator.
+ * Written with `zod/mini` so the browser bundles stay small.
+ */
+import * as z from 'zod/mini';
+import { isKnownCurrency } from './money.ts';
+
+/** The largest amount Paykit accepts anywhere; adapters may set a lower one. */
+export const MAX_AMOUNT = 99_999_999_999;
+
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+
+export const currencySchema = z.pipe(
+  z.string().check(z.regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code')),
+  z.transform((code: string) => code.toUpperCase()),
+).check(z.refine((code: string) => isKnownCurrency(code), 'is not a supported ISO 4217 currency'));
+
+export const amountSchema = z.int().check(
+  z.positive('must be a positive integer in minor units'),
+  z.lte(MAX_AMOUNT, `must not exceed ${MAX_AMOUNT}`),
+);
+
+export const httpUrlSchema = z.string().check(
+  z.maxLength(2048),
+  z.refine((value: string) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || url.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL'),
+);
+
+export const customerSchema = z.strictObject({
+  email: z.optional(z.email().check(z.maxLength(254))),
+  first_name: z.optional(text(100)),
+  last_name: z.optional(text(100)),
+  phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{4,20}$/, 'must be a phone number'))),
+  address: z.optional(text(200)),
+  city: z.optional(text(100)),
+  state: z.optional(text(100)),
+  zip: z.optional(text(20)),
+  country: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code'))),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+/** Metadata: up to 20 string keys of 40 characters with string values of 500 characters. */
+export const metadataSchema = z
+  .record(z.string().check(z.minLength(1), z.maxLength(40)), z.string().check(z.maxLength(500)))
+  .check(z.refine((value: object) => Object.keys(value).length <= 20, 'may have at most 20 keys'));
+
+export const localeSchema = z.string().check(z.regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a locale such as en or pt-BR'));
+
+export const providerSchema = z.enum(['payagency']);
+export type ProviderName = z.infer<typeof providerSchema>;
+
+/** `POST /v1/checkout/sessions` (secret key). */
+export const createSessionSchema = z.strictObject({
+  amount: amountSchema,
+  currency: currencySchema,
+  order_id: z.optional(z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[\w.:-]+$/, 'may contain letters, digits, _ . : - only'))),
+  description: z.optional(text(500)),
+  customer: z.optional(customerSchema),
+  return_url: httpUrlSchema,
+  metadata: z.optional(metadataSchema),
+  locale: z.optional(localeSchema),
+  provider: z.optional(providerSchema),
+});
+export type CreateSessionInput = z.infer<typeof createSessionSchema>;
+
+/** The one payment state machine (DESIGN.md). */
+export const PAYMENT_STATUSES = [
+  'requires_payment_method',
+  'processing',
+  'requires_action',
+  'requires_capture',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const SESSION_STATUSES = ['open', 'processing', 'complete', 'expired'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** Card details, only ever sent from the frame to the payment server. */
+export const cardSchema = z.strictObject({
+  number: z.string().check(z.regex(/^[0-9 ]{12,23}$/, 'must be a card number')),
+  exp_month: z.int().check(z.gte(1, 'must be 1 to 12'), z.lte(12, 'must be 1 to 12')),
+  exp_year: z.int().check(z.gte(2000, 'must be a four-digit year'), z.lte(2099, 'must be a four-digit year')),
+  cvc: z.string().check(z.regex(/^[0-9]{3,4}$/, 'must be 3 or 4 digits')),
+  name: text(100),
+});
+export type CardInput = z.infer<typeof cardSchema>;
+
+/** `POST /v1/checkout/sessions/:id/confirm` (publishable key + client secret). */
+export const confirmSessionSchema = z.strictObject({
+  payment_method: z.strictObject({
+    type: z.literal('card'),
+    card: cardSchema,
+  }),
+  /** Asked for by the widget when the session has no customer email. */
+  email: z.optional(z.email().check(z.maxLength(254))),
+});
+export type ConfirmSessionInput = z.infer<typeof confirmSessionSchema>;
+
+/** What a failed payment tells the buyer and the merchant. */
+export interface PaymentError {
+  code: string;
+  message: string;
+  /** Fields the provider rejected, by Paykit field name (`card.number`, `card.cvc`, `email`…). */
+  fields?: Record<string, string>;
+}
+
+export interface NextAction {
+  type: 'redirect';
+  url: string;
+}
+
+/** The buyer-facing view of a payment, returned by confirm and by the public session read. */
+export interface PublicPayment {
+  id: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  next_action: NextAction | null;
+  error: PaymentError | null;
+  card: { brand: string | null; last4: string | null } | null;
+}
+
+/** The buyer-facing view of a session (`GET /v1/checkout/sessions/:id` with a publishable key). */
+export interface PublicSession {
+  id: string;
+  object: 'checkout.session';
+  status: SessionStatus;
+  amount: number;
+  currency: string;
+  description: string | null;
+  locale: string | null;
+  merchant_name: string;
+  /** True when the widget must ask the buyer for an email address. */
+  requires_email: boolean;
+  payment: PublicPayment | null;
+}
+
+/** The one error shape of every Paykit route. */
+export interface ApiErrorBody {
+  error: {
+    type:
+      | 'invalid_request_error'
+      | 'authentication_error'
+      | 'permission_error'
+      | 'idempotency_error'
+      | 'rate_limit_error'
+      | 'provider_error'
+      | 'api_error';
+    code: string;
+    message: string;
+    param?: string;
+  };
+}

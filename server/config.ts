@@ -1,0 +1,43 @@
+/**
+ * Server configuration, from the environment. Provider credentials live only here (DESIGN.md).
+ *
+ * | variable | meaning | default |
+ * | --- | --- | --- |
+ * | PORT | payment server port | 4242 |
+ * | PAYKIT_PUBLIC_URL | the payment server's public origin (widget.js, frame, return and webhook URLs) | http://localhost:PORT |
+ * | PAYKIT_SECRET | server secret for client secrets and webhook/return tokens (≥ 32 chars) | generated into PAYKIT_DATA_DIR/server-secret in embedded mode |
+ * | DATABASE_URL | postgres://… for a PostgreSQL server | embedded PGlite |
+ * | PAYKIT_DATA_DIR | folder for the embedded database and local secrets | .paykit |
+ * | PAYKIT_ALLOWED_ORIGINS | comma-separated origins allowed for the dev merchant's publishable key | the demo's origin |
+ * | PAYKIT_TRUST_PROXY | `1` to take the buyer IP from X-Forwarded-For | off |
+ * | PAYAGENCY_BASE_URL / PAYAGENCY_SECRET_KEY / PAYAGENCY_MODE | PayAgency credentials | the sandbox simulator |
+ * | LOG_LEVEL | debug, info, warn, error | info |
+ */
+import type { Level } from './log.ts';
+
+export interface ProviderConfig {
+  baseUrl: string;
+  secretKey: string;
+  mode: 'test' | 'live';
+}
+
+export interface ServerConfig {
+  publicUrl: string;
+  serverSecret: string;
+  trustProxy: boolean;
+  /** Session lifetime. */
+  sessionTtlMs: number;
+  /** How long the return route waits for a webhook to settle a redirected payment. */
+  returnWaitMs: number;
+  /** Where the widget bundles are (dist/widget). */
+  assetsDir: string;
+  providers: { payagency: ProviderConfig };
+  /** An IPv4 address to send when the buyer's address is IPv6 and the provider takes IPv4 only. */
+  ipv4Fallback: string;
+  logLevel: Level;
+}
+
+export function assertServerSecret(secret: string): string {
+  if (secret.length < 32) throw new Error('PAYKIT_SECRET must be at least 32 characters');
+  return secret;
+}

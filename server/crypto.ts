@@ -1,0 +1,58 @@
+/** Identifiers, secrets and their hashes. */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A random base62 string of `length` characters (about 5.95 bits each). */
+export function randomToken(length = 24): string {
+  const out: string[] = [];
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // 248 = 4 * 62: rejecting the bytes above keeps every character equally likely.
+      if (byte < 248 && out.length < length) out.push(ALPHABET[byte % 62]!);
+    }
+  }
+  return out.join('');
+}
+
+/** `pay_…`, `cs_…`, `mer_…`: a prefixed random id. */
+export function newId(prefix: string, length = 24): string {
+  return `${prefix}_${randomToken(length)}`;
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * A session's client secret is derived from its id with the server secret, so it is never
+ * stored: `cs_X_secret_<HMAC-SHA256(serverSecret, "client_secret:" + id), base64url>`.
+ */
+export function clientSecretFor(sessionId: string, serverSecret: string): string {
+  const mac = createHmac('sha256', serverSecret).update(`client_secret:${sessionId}`).digest('base64url');
+  return `${sessionId}_secret_${mac}`;
+}
+
+/** The session id inside a client secret, when it has the right shape. */
+export function sessionIdOfClientSecret(secret: string): string | null {
+  const match = /^(cs_[A-Za-z0-9]+)_secret_[A-Za-z0-9_-]+$/.exec(secret);
+  return match ? match[1]! : null;
+}
+
+export function verifyClientSecret(sessionId: string, secret: string, serverSecret: string): boolean {
+  return safeEqual(clientSecretFor(sessionId, serverSecret), secret);
+}
+
+/**
+ * A per-payment token for URLs we hand to providers (webhook and return routes): derived, so
+ * never stored, and unguessable without the server secret.
+ */
+export function providerToken(serverSecret: string, purpose: 'webhook' | 'return', paymentId: string): string {
+  return createHmac('sha256', serverSecret).update(`${purpose}:${paymentId}`).digest('base64url').replace(/[-_]/g, '').slice(0, 32);
+}

@@ -1,0 +1,127 @@
+/** Database rows and the API views built from them. */
+import type { Customer, PaymentStatus, PublicPayment, PublicSession, SessionStatus } from '../../contract/api.ts';
+
+export interface SessionRow {
+  id: string;
+  merchant_id: string;
+  mode: 'test' | 'live';
+  amount: number;
+  currency: string;
+  order_id: string | null;
+  description: string | null;
+  customer: Customer | null;
+  return_url: string;
+  metadata: Record<string, string>;
+  locale: string | null;
+  provider: string;
+  status: SessionStatus;
+  expires_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface PaymentRow {
+  id: string;
+  session_id: string;
+  merchant_id: string;
+  mode: 'test' | 'live';
+  attempt: number;
+  amount: number;
+  currency: string;
+  status: PaymentStatus;
+  provider: string;
+  provider_reference: string | null;
+  card_brand: string | null;
+  card_bin: string | null;
+  card_last4: string | null;
+  card_exp_month: number | null;
+  card_exp_year: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  error_fields: Record<string, string> | null;
+  next_action: { type: 'redirect'; url: string } | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+/** The buyer's view: no provider reference, no BIN, nothing the frame does not need. */
+export function publicPayment(row: PaymentRow): PublicPayment {
+  return {
+    id: row.id,
+    status: row.status,
+    amount: row.amount,
+    currency: row.currency,
+    next_action: row.status === 'requires_action' ? row.next_action : null,
+    error: row.error_code
+      ? { code: row.error_code, message: row.error_message ?? '', ...(row.error_fields ? { fields: row.error_fields } : {}) }
+      : null,
+    card: row.card_last4 ? { brand: row.card_brand, last4: row.card_last4 } : null,
+  };
+}
+
+export function publicSession(session: SessionRow, merchantName: string, payment: PaymentRow | null): PublicSession {
+  return {
+    id: session.id,
+    object: 'checkout.session',
+    status: effectiveSessionStatus(session),
+    amount: session.amount,
+    currency: session.currency,
+    description: session.description,
+    locale: session.locale,
+    merchant_name: merchantName,
+    requires_email: !session.customer?.email,
+    payment: payment ? publicPayment(payment) : null,
+  };
+}
+
+export function effectiveSessionStatus(session: SessionRow): SessionStatus {
+  if (session.status === 'open' && new Date(session.expires_at).getTime() <= Date.now()) return 'expired';
+  return session.status;
+}
+
+/** The merchant's view of a payment (`GET /v1/payments/:id`). */
+export function merchantPayment(row: PaymentRow) {
+  return {
+    id: row.id,
+    object: 'payment',
+    session_id: row.session_id,
+    livemode: row.mode === 'live',
+    attempt: row.attempt,
+    status: row.status,
+    amount: row.amount,
+    currency: row.currency,
+    provider: row.provider,
+    provider_reference: row.provider_reference,
+    card: row.card_last4
+      ? { brand: row.card_brand, first6: row.card_bin, last4: row.card_last4, exp_month: row.card_exp_month, exp_year: row.card_exp_year }
+      : null,
+    next_action: row.status === 'requires_action' ? row.next_action : null,
+    error: row.error_code ? { code: row.error_code, message: row.error_message, fields: row.error_fields ?? undefined } : null,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+/** The merchant's view of a session; the client secret is added by the caller. */
+export function merchantSession(session: SessionRow, payment: PaymentRow | null) {
+  return {
+    id: session.id,
+    object: 'checkout.session',
+    livemode: session.mode === 'live',
+    status: effectiveSessionStatus(session),
+    amount: session.amount,
+    currency: session.currency,
+    order_id: session.order_id,
+    description: session.description,
+    customer: session.customer,
+    return_url: session.return_url,
+    metadata: session.metadata,
+    locale: session.locale,
+    provider: session.provider,
+    payment: payment ? merchantPayment(payment) : null,
+    expires_at: iso(session.expires_at),
+    created_at: iso(session.created_at),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The one payment state machine (DESIGN.md). Every provider status lands on one of these, and
+ * every change goes through `transition`, which only moves forward: a late or replayed answer
+ * can never undo an outcome, so whichever of the synchronous answer, the redirect return or
+ * the webhook arrives first decides, and the others change nothing.
+ */
+import type { PaymentStatus } from '../../contract/api.ts';
+import type { Queryable } from '../storage/db.ts';
+
+export const TERMINAL: ReadonlySet<PaymentStatus> = new Set(['succeeded', 'failed', 'canceled']);
+
+/** Which statuses a payment may move to from each status. */
+export const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
+  requires_payment_method: ['processing', 'requires_action', 'requires_capture', 'succeeded', 'failed', 'canceled'],
+  processing: ['requires_action', 'requires_capture', 'succeeded', 'failed', 'canceled'],
+  requires_action: ['processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
+  requires_capture: ['succeeded', 'canceled'],
+  succeeded: [],
+  failed: [],
+  canceled: [],
+};
+
+export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** The statuses from which `to` may be reached. */
+export function sourcesOf(to: PaymentStatus): PaymentStatus[] {
+  return (Object.keys(TRANSITIONS) as PaymentStatus[]).filter((from) => canTransition(from, to));
+}
+
+export interface TransitionPatch {
+  providerReference?: string | null;
+  nextAction?: unknown;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  errorFields?: Record<string, string> | null;
+}
+
+/** Where a change came from, kept in payment_events. */
+export type TransitionSource = 'confirm' | 'webhook' | 'return' | 'reconcile' | 'merchant';
+
+/**
+ * Moves a payment to `to` if, and only if, its current status allows it, in one conditional
+ * UPDATE (safe under concurrency), records the event, and keeps the session's status in step.
+ * Returns the new status, or null when nothing changed (already there, or no longer allowed).
+ */
+export async function transition(
+  tx: Queryable,
+  paymentId: string,
+  to: PaymentStatus,
+  source: TransitionSource,
+  patch: TransitionPatch = {},
+): Promise<PaymentStatus | null> {
+  const rows = await tx.query<{ session_id: string; from_status: PaymentStatus }>(
+    `UPDATE payments p SET
+       status = $2,
+       provider_reference = COALESCE($4, p.provider_reference),
+       next_action = CASE WHEN $2 = 'requires_action' THEN $5::jsonb ELSE NULL END,
+       error_code = $6, error_message = $7, error_fields = $8::jsonb,
+       updated_at = now()
+     FROM (SELECT id, status AS from_status FROM payments WHERE id = $1 FOR UPDATE) old
+     WHERE p.id = old.id AND p.status = ANY($3::text[])
+     RETURNING p.session_id, old.from_status`,
+    [
+      paymentId,
+      to,
+      sourcesOf(to),
+      patch.providerReference ?? null,
+      patch.nextAction === undefined ? null : JSON.stringify(patch.nextAction),
+      to === 'failed' ? (patch.errorCode ?? 'payment_failed') : null,
+      to === 'failed' ? (patch.errorMessage ?? null) : null,
+      to === 'failed' && patch.errorFields ? JSON.stringify(patch.errorFields) : null,
+    ],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  await tx.query(
+    `INSERT INTO payment_events (payment_id, from_status, to_status, source, detail) VALUES ($1, $2, $3, $4, $5)`,
+    [paymentId, row.from_status, to, source, patch.errorCode ? JSON.stringify({ error_code: patch.errorCode }) : null],
+  );
+  await tx.query(`UPDATE checkout_sessions SET status = $2, updated_at = now() WHERE id = $1 AND status <> 'complete'`, [
+    row.session_id,
+    sessionStatusFor(to),
+  ]);
+  return to;
+}
+
+/** A session is complete once its payment succeeded (or awaits capture), open again after a failure. */
+export function sessionStatusFor(status: PaymentStatus): 'open' | 'processing' | 'complete' {
+  if (status === 'succeeded' || status === 'requires_capture') return 'complete';
+  if (status === 'failed' || status === 'canceled' || status === 'requires_payment_method') return 'open';
+  return 'processing';
+}

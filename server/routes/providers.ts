@@ -1,0 +1,74 @@
+/**
+ * What providers call or send the buyer to: webhooks (`/hooks/:provider/:payment/:token`) and
+ * the return from a redirect (`/return/:payment/:token`). Both are authenticated by the
+ * per-payment token; a wrong token looks exactly like an unknown payment (404) and changes nothing.
+ */
+import { Hono } from 'hono';
+import { providerToken, safeEqual } from '../crypto.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { applyOutcome, adapterFor, loadPayment, type Deps } from '../payments/service.ts';
+import type { SessionRow } from '../payments/rows.ts';
+import { readRawBody } from '../validation.ts';
+
+export function providerRoutes(deps: Deps) {
+  const { db, config } = deps;
+  const app = new Hono();
+
+  const authenticPayment = async (purpose: 'webhook' | 'return', paymentId: string, token: string) => {
+    const expected = providerToken(config.serverSecret, purpose, paymentId);
+    if (!safeEqual(expected, token)) return null;
+    return loadPayment(db, paymentId);
+  };
+
+  app.post('/hooks/:provider/:paymentId/:token', async (c) => {
+    const { provider, paymentId, token } = c.req.param();
+    const payment = await authenticPayment('webhook', paymentId, token);
+    if (!payment || payment.provider !== provider) throw notFound('payment');
+    const raw = await readRawBody(c);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new ApiError(400, 'invalid_request_error', 'invalid_json', 'The webhook body is not valid JSON.');
+    }
+    const outcome = adapterFor(deps, provider).parseWebhook(body);
+    if (!outcome) throw new ApiError(400, 'invalid_request_error', 'webhook_unrecognized', 'The webhook body is not a notification this route understands.');
+    const log = deps.log.child({ payment_id: payment.id, provider });
+    // A notification about another transaction or another amount is not about this payment.
+    if (
+      (outcome.amount !== undefined && outcome.amount !== payment.amount) ||
+      (outcome.currency !== undefined && outcome.currency !== payment.currency) ||
+      (outcome.providerReference && payment.provider_reference && outcome.providerReference !== payment.provider_reference)
+    ) {
+      log.warn('webhook does not match the payment; ignored', { webhook_status: outcome.providerStatus });
+      throw new ApiError(400, 'invalid_request_error', 'webhook_mismatch', 'The webhook does not match this payment.');
+    }
+    const changed = await applyOutcome(deps, payment.id, outcome, 'webhook');
+    return c.json({ received: true, changed: Boolean(changed) });
+  });
+
+  app.get('/return/:paymentId/:token', async (c) => {
+    const { paymentId, token } = c.req.param();
+    let payment = await authenticPayment('return', paymentId, token);
+    if (!payment) return c.html(errorPage('This payment link is not valid.'), 404);
+    // The provider usually notifies us before it sends the buyer back; give a late webhook a moment.
+    const deadline = Date.now() + config.returnWaitMs;
+    while ((payment.status === 'requires_action' || payment.status === 'processing') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      payment = (await loadPayment(db, paymentId))!;
+    }
+    const [session] = await db.query<SessionRow>(`SELECT * FROM checkout_sessions WHERE id = $1`, [payment.session_id]);
+    const target = new URL(session!.return_url);
+    target.searchParams.set('paykit_session', session!.id);
+    target.searchParams.set('paykit_payment', payment.id);
+    target.searchParams.set('paykit_status', payment.status);
+    deps.log.info('buyer returned from redirect', { payment_id: payment.id, status: payment.status });
+    return c.redirect(target.href, 303);
+  });
+
+  return app;
+}
+
+function errorPage(message: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Paykit</title></head><body><main><h1>Payment link not valid</h1><p>${message}</p></main></body></html>`;
+}

@@ -1,0 +1,93 @@
+/** `/v1/checkout/sessions`: created by the merchant (secret key), read and confirmed by the buyer's frame. */
+import { Hono } from 'hono';
+import { confirmSessionSchema, createSessionSchema } from '../../contract/api.ts';
+import { requirePublishableKey, requireSecretKey, type AuthEnv } from '../auth.ts';
+import { clientSecretFor, verifyClientSecret } from '../crypto.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { idempotent } from '../idempotency.ts';
+import { confirmSession, createSession, latestPayment, loadSession, type Deps } from '../payments/service.ts';
+import { merchantSession, publicPayment, publicSession } from '../payments/rows.ts';
+import { parseJsonBody, readRawBody } from '../validation.ts';
+import { buyerIp } from './ip.ts';
+
+export function sessionRoutes(deps: Deps) {
+  const { db, config } = deps;
+  const app = new Hono<AuthEnv>();
+  const secretOnly = requireSecretKey(db);
+  const publicOrSecret = requirePublishableKey(db, config.publicUrl, { allowSecret: true });
+  const publicOnly = requirePublishableKey(db, config.publicUrl);
+
+  const withSecret = (body: unknown) => {
+    const session = body as { id?: string; object?: string };
+    return session?.object === 'checkout.session' && session.id
+      ? { ...session, client_secret: clientSecretFor(session.id, config.serverSecret) }
+      : body;
+  };
+  const withoutSecret = (body: unknown) => {
+    if (!body || typeof body !== 'object' || !('client_secret' in body)) return body;
+    const { client_secret: _dropped, ...rest } = body as Record<string, unknown>;
+    return rest;
+  };
+
+  app.post('/', secretOnly, async (c) => {
+    const auth = c.var.auth;
+    const raw = await readRawBody(c);
+    const result = await idempotent(
+      db,
+      config.serverSecret,
+      { merchantId: auth.merchantId, key: c.req.header('idempotency-key'), method: 'POST', path: c.req.path, rawBody: raw },
+      async () => {
+        const session = await createSession(deps, auth, parseJsonBody(raw, createSessionSchema));
+        return { status: 201, body: withSecret(merchantSession(session, null)) };
+      },
+      { toStored: withoutSecret, fromStored: withSecret },
+    );
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(result.body as object, result.status as 201);
+  });
+
+  /** With a secret key: the merchant's full view. With a publishable key: the buyer's view, given the client secret. */
+  app.get('/:id', publicOrSecret, async (c) => {
+    const auth = c.var.auth;
+    const id = c.req.param('id');
+    if (auth.keyType === 'publishable') checkClientSecret(c.req.header('x-client-secret'), id, config.serverSecret);
+    const session = await loadSession(db, auth.merchantId, id);
+    const payment = await latestPayment(db, session.id);
+    if (auth.keyType === 'secret') {
+      return c.json({ ...merchantSession(session, payment), client_secret: clientSecretFor(session.id, config.serverSecret) });
+    }
+    const [merchant] = await db.query<{ name: string }>(`SELECT name FROM merchants WHERE id = $1`, [auth.merchantId]);
+    return c.json(publicSession(session, merchant?.name ?? '', payment));
+  });
+
+  app.post('/:id/confirm', publicOnly, async (c) => {
+    const auth = c.var.auth;
+    const id = c.req.param('id');
+    checkClientSecret(c.req.header('x-client-secret'), id, config.serverSecret);
+    const raw = await readRawBody(c);
+    const result = await idempotent(
+      db,
+      config.serverSecret,
+      { merchantId: auth.merchantId, key: c.req.header('idempotency-key'), method: 'POST', path: c.req.path, rawBody: raw },
+      async () => {
+        const input = parseJsonBody(raw, confirmSessionSchema);
+        const payment = await confirmSession(deps, auth, id, input, buyerIp(c, config.trustProxy));
+        return { status: 200, body: publicPayment(payment) };
+      },
+    );
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(result.body as object, result.status as 200);
+  });
+
+  return app;
+}
+
+function checkClientSecret(secret: string | undefined, sessionId: string, serverSecret: string) {
+  if (!secret) {
+    throw new ApiError(401, 'authentication_error', 'client_secret_required', 'Send the session\'s client secret in the X-Client-Secret header.');
+  }
+  if (!/^cs_[A-Za-z0-9]+$/.test(sessionId)) throw notFound('checkout session', 'id');
+  if (!verifyClientSecret(sessionId, secret, serverSecret)) {
+    throw new ApiError(401, 'authentication_error', 'invalid_client_secret', 'The client secret does not match this checkout session.');
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Starts the whole product on one machine: the database (embedded PGlite, or PostgreSQL when
+ * a URL is given), the sandbox provider simulators, the payment server and the demo shop, each
+ * on its own port so the demo really is a different origin. `npm start` and the end-to-end
+ * tests both use this.
+ */
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDb, type Db } from './storage/db.ts';
+import { createApp } from './app.ts';
+import { createLogger, memoryLogger, type Level, type Logger } from './log.ts';
+import { assertServerSecret, type ServerConfig } from './config.ts';
+import { createPayAgencyAdapter } from './providers/payagency/adapter.ts';
+import { createPayAgencySimulator } from './simulators/payagency/app.ts';
+import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
+import { createDemoApp } from '../demo/app.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface StackOptions {
+  payPort?: number;
+  sandboxPort?: number;
+  demoPort?: number;
+  /** postgres://… ; PGlite when absent. */
+  databaseUrl?: string;
+  /** PGlite data folder and local secrets; in-memory database when absent. */
+  dataDir?: string;
+  /** A schema of its own on a shared PostgreSQL server (tests). */
+  schema?: string;
+  /** Keep logs in memory instead of printing them. */
+  quiet?: boolean;
+  logLevel?: Level;
+  /** How long the PayAgency sandbox waits before settling pending payments by webhook. */
+  settleAfterMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Stack {
+  payUrl: string;
+  sandboxUrl: string;
+  demoUrl: string;
+  keys: { publishable: string; secret: string; merchantId: string };
+  db: Db;
+  log: Logger & { lines?: string[] };
+  payagency: ReturnType<typeof createPayAgencySimulator>;
+  config: ServerConfig;
+  close(): Promise<void>;
+}
+
+interface Listening {
+  url: string;
+  server: Server;
+  use(fetch: (request: Request, env: unknown) => Response | Promise<Response>): void;
+}
+
+/** Listens first (so a port of 0 gets a real one) and takes its handler afterwards. */
+async function listen(port: number, host: string, publicHost: string): Promise<Listening> {
+  let handler: (request: Request, env: unknown) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+  const server = createAdaptorServer({ fetch: (request, env) => handler(request, env) }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return { url: `http://${publicHost}:${actual}`, server, use: (fetch) => (handler = fetch) };
+}
+
+async function serverSecretFrom(env: NodeJS.ProcessEnv, dataDir: string | undefined): Promise<string> {
+  if (env.PAYKIT_SECRET) return assertServerSecret(env.PAYKIT_SECRET);
+  if (!dataDir) return randomBytes(32).toString('base64url');
+  const file = path.join(dataDir, 'server-secret');
+  try {
+    return assertServerSecret((await readFile(file, 'utf8')).trim());
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const env = options.env ?? process.env;
+  const level = options.logLevel ?? ((env.LOG_LEVEL as Level | undefined) ?? 'info');
+  const log = options.quiet ? memoryLogger(level) : createLogger({ level });
+  const host = '127.0.0.1';
+  const [pay, sandbox, demo] = await Promise.all([
+    listen(options.payPort ?? 0, host, '127.0.0.1'),
+    listen(options.sandboxPort ?? 0, host, '127.0.0.1'),
+    listen(options.demoPort ?? 0, host, 'localhost'),
+  ]);
+  const db = await openDb({
+    ...(options.databaseUrl ? { url: options.databaseUrl } : {}),
+    ...(options.dataDir && !options.databaseUrl ? { dataDir: path.join(options.dataDir, 'db') } : {}),
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
+
+  const payagencyKey = env.PAYAGENCY_SECRET_KEY ?? `sk_sandbox_${randomBytes(12).toString('hex')}`;
+  const payagency = createPayAgencySimulator({
+    secretKey: payagencyKey,
+    publicUrl: `${sandbox.url}/payagency`,
+    settleAfterMs: options.settleAfterMs ?? 2000,
+  });
+  const sandboxApp = new Hono();
+  sandboxApp.route('/payagency', payagency.app);
+  sandbox.use(sandboxApp.fetch);
+
+  const config: ServerConfig = {
+    publicUrl: env.PAYKIT_PUBLIC_URL ?? pay.url,
+    serverSecret: await serverSecretFrom(env, options.dataDir),
+    trustProxy: env.PAYKIT_TRUST_PROXY === '1',
+    sessionTtlMs: 24 * 3600_000,
+    returnWaitMs: 3000,
+    assetsDir: path.join(ROOT, 'dist', 'widget'),
+    ipv4Fallback: env.PAYKIT_IPV4_FALLBACK ?? '0.0.0.0',
+    logLevel: level,
+    providers: {
+      payagency: {
+        baseUrl: env.PAYAGENCY_BASE_URL ?? `${sandbox.url}/payagency`,
+        secretKey: payagencyKey,
+        mode: env.PAYAGENCY_MODE === 'live' ? 'live' : 'test',
+      },
+    },
+  };
+  const adapters = { payagency: createPayAgencyAdapter(config.providers.payagency) };
+  pay.use(createApp({ db, config, log, adapters }).fetch);
+
+  const allowedOrigins = [
+    demo.url,
+    demo.url.replace('localhost', '127.0.0.1'),
+    ...(env.PAYKIT_ALLOWED_ORIGINS ? env.PAYKIT_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : []),
+  ];
+  const keys: MerchantKeys = options.dataDir
+    ? await ensureDevMerchant(db, options.dataDir, allowedOrigins)
+    : await createMerchant(db, { name: 'Paykit Demo Store', allowedOrigins });
+
+  demo.use(
+    createDemoApp({ payUrl: config.publicUrl, secretKey: keys.secretKey, publishableKey: keys.publishableKey, sandboxUrl: sandbox.url }).fetch,
+  );
+
+  return {
+    payUrl: config.publicUrl,
+    sandboxUrl: sandbox.url,
+    demoUrl: demo.url,
+    keys: { publishable: keys.publishableKey, secret: keys.secretKey, merchantId: keys.merchantId },
+    db,
+    log,
+    payagency,
+    config,
+    async close() {
+      payagency.close();
+      await Promise.all(
+        [pay, sandbox, demo].map(
+          ({ server }) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections?.();
+            }),
+        ),
+      );
+      await db.close();
+    },
+  };
+}

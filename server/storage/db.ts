@@ -1,0 +1,142 @@
+/**
+ * One SQL dialect (PostgreSQL), two engines: PGlite embedded by default, a real PostgreSQL
+ * server when DATABASE_URL is set. Everything above this module sees only `Db`.
+ */
+import { mkdirSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export interface Queryable {
+  /** Runs one statement with `$1…` parameters and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** `postgres://…` for a PostgreSQL server; absent for PGlite. */
+  url?: string;
+  /** PGlite data folder; absent for an in-memory database. */
+  dataDir?: string;
+  /** A schema to create and work in (tests use one per file on a shared server). */
+  schema?: string;
+  /** Connection pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openDb(options: DbOptions = {}): Promise<Db> {
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+    throw new Error(`invalid schema name: ${options.schema}`);
+  }
+  const db = options.url ? await openPostgres(options) : await openPglite(options);
+  await migrate(db);
+  return db;
+}
+
+async function openPglite(options: DbOptions): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pg = new PGlite(options.dataDir);
+  await pg.waitReady;
+  if (options.schema) {
+    await pg.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}`);
+  }
+  return {
+    kind: 'pglite',
+    async query(sql, params) {
+      return (await pg.query(sql, params)).rows as never;
+    },
+    // PGlite has one connection; its transaction() queues other work until this one ends.
+    transaction(fn) {
+      return pg.transaction((tx) => fn({ query: async (sql, params) => (await tx.query(sql, params)).rows as never }));
+    },
+    close: () => pg.close(),
+  };
+}
+
+async function openPostgres(options: DbOptions): Promise<Db> {
+  const { default: pg } = await import('pg');
+  // int8 (money in minor units, counts) as a JS number: Paykit amounts stay within safe integers.
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+  };
+  if (options.schema) {
+    const admin = new pg.Client({ connectionString: options.url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    await admin.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    types,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on the next checkout.
+  });
+  return {
+    kind: 'postgres',
+    async query(sql, params) {
+      return (await pool.query(sql, params as unknown[])).rows;
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({ query: async (sql, params) => (await client.query(sql, params as unknown[])).rows });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Applies every `migrations/NNN_name.sql` not yet recorded, in order, each in its own
+ * transaction. An advisory lock keeps several instances starting at once from racing.
+ */
+export async function migrate(db: Db): Promise<string[]> {
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort();
+  const applied: string[] = [];
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7411001)');
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set((await tx.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    for (const file of files) {
+      if (done.has(file)) continue;
+      const sql = await readFile(path.join(MIGRATIONS_DIR, file), 'utf8');
+      for (const statement of splitStatements(sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
+      applied.push(file);
+    }
+  });
+  return applied;
+}
+
+/** Splits a migration file on semicolons at the end of a line (our migrations keep to that). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .replace(/^\s*--.*$/gm, '')
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,91 @@
+/** Request bodies: size limit, JSON parsing and zod validation, answered in our error shape. */
+import type { Context } from 'hono';
+import type * as z from 'zod/mini';
+import { ApiError, invalidRequest } from './errors.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Reads the raw body once (idempotency hashes it) and enforces the size limit. */
+export async function readRawBody(c: Context): Promise<string> {
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await c.req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  return text;
+}
+
+const tooLarge = () => new ApiError(413, 'invalid_request_error', 'body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`);
+
+export function parseJsonBody<S extends z.ZodMiniType>(raw: string, schema: S): z.infer<S> {
+  let data: unknown;
+  try {
+    data = raw.trim() === '' ? undefined : JSON.parse(raw);
+  } catch (error) {
+    throw invalidRequest('invalid_json', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (data === undefined) throw invalidRequest('invalid_json', 'The request body is empty; send a JSON object.');
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw invalidRequest('invalid_json', 'The request body must be a JSON object.');
+  }
+  const result = schema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  throw issueToError(result.error.issues[0]!);
+}
+
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  input?: unknown;
+  expected?: string;
+  keys?: string[];
+  values?: unknown[];
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  origin?: string;
+}
+
+const EXPECTED: Record<string, string> = {
+  int: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  object: 'an object',
+  boolean: 'a boolean',
+  array: 'an array',
+  record: 'an object',
+};
+
+/** One zod issue → one clear 400 naming the field (`customer.email`, `amount`…). */
+export function issueToError(issue: Issue): ApiError {
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+    const param = [...issue.path.map(String), issue.keys[0]].join('.');
+    return invalidRequest('parameter_unknown', `Received unknown parameter: ${param}.`, param);
+  }
+  const name = path || 'body';
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return invalidRequest('parameter_missing', `Missing required parameter: ${name}.`, name);
+  }
+  const own = issue.message && !issue.message.startsWith('Invalid input') ? issue.message : undefined;
+  let detail: string;
+  switch (issue.code) {
+    case 'invalid_type':
+      detail = `must be ${EXPECTED[issue.expected ?? ''] ?? issue.expected}`;
+      break;
+    case 'invalid_value':
+      detail = `must be one of: ${(issue.values ?? []).map(String).join(', ')}`;
+      break;
+    case 'too_small':
+      detail = own ?? (issue.origin === 'string' ? `must be at least ${issue.minimum} characters` : `must be at least ${issue.minimum}`);
+      break;
+    case 'too_big':
+      detail = own ?? (issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : `must be at most ${issue.maximum}`);
+      break;
+    case 'invalid_format':
+      detail = own ?? 'is not in a valid format';
+      break;
+    default:
+      detail = own ?? 'is invalid';
+  }
+  return invalidRequest('parameter_invalid', `${name} ${detail}.`, name);
+}
