@@ -50,6 +50,8 @@ export interface Stack {
   log: Logger & { lines?: string[] };
   payagency: ReturnType<typeof createPayAgencySimulator>;
   config: ServerConfig;
+  /** The payment server's Hono app, for tests that call `app.request()`. */
+  app: ReturnType<typeof createApp>;
   close(): Promise<void>;
 }
 
@@ -129,7 +131,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
   const adapters = { payagency: createPayAgencyAdapter(config.providers.payagency) };
-  pay.use(createApp({ db, config, log, adapters }).fetch);
+  const app = createApp({ db, config, log, adapters });
+  pay.use(app.fetch);
 
   const allowedOrigins = [
     demo.url,
@@ -153,6 +156,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log,
     payagency,
     config,
+    app,
     async close() {
       payagency.close();
       await Promise.all(

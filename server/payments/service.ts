@@ -83,14 +83,14 @@ export async function loadPayment(db: Queryable, id: string, merchantId?: string
 export function checkCard(card: ConfirmSessionInput['payment_method']['card'], now = new Date()) {
   const digits = card.number.replace(/\D/g, '');
   const number = cardValidator.number(digits);
-  if (!number.isValid) throw invalidRequest('card_number_invalid', 'card.number is not a valid card number.', 'card.number');
+  if (!number.isValid) throw invalidRequest('card_number_invalid', 'payment_method.card.number is not a valid card number.', 'payment_method.card.number');
   const thisMonth = now.getUTCFullYear() * 12 + now.getUTCMonth();
   if (card.exp_year * 12 + (card.exp_month - 1) < thisMonth) {
-    throw invalidRequest('card_expired', 'card.exp_year and card.exp_month are in the past: the card has expired.', 'card.exp_year');
+    throw invalidRequest('card_expired', 'payment_method.card.exp_year and exp_month are in the past: the card has expired.', 'payment_method.card.exp_year');
   }
   const cvcLength = number.card?.code.size ?? 3;
   if (card.cvc.length !== cvcLength) {
-    throw invalidRequest('card_cvc_invalid', `card.cvc must be ${cvcLength} digits for this card.`, 'card.cvc');
+    throw invalidRequest('card_cvc_invalid', `payment_method.card.cvc must be ${cvcLength} digits for this card.`, 'payment_method.card.cvc');
   }
   return { digits, brand: number.card?.type ?? null };
 }

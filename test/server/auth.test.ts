@@ -1,0 +1,119 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestStack, client, card } from './helpers.ts';
+import type { Stack } from '../../server/stack.ts';
+
+let stack: Stack;
+let api: ReturnType<typeof client>;
+before(async () => {
+  stack = await startTestStack();
+  api = client(stack);
+});
+after(() => stack.close());
+
+const errorOf = async (response: Response) => ({ status: response.status, error: ((await response.json()) as any).error });
+
+describe('keys and trust', () => {
+  it('refuses a request without a key, naming the header', async () => {
+    const { status, error } = await errorOf(await api.request('/v1/checkout/sessions', { method: 'POST', body: '{}' }));
+    assert.equal(status, 401);
+    assert.equal(error.type, 'authentication_error');
+    assert.equal(error.code, 'missing_api_key');
+  });
+
+  it('refuses an unknown secret key', async () => {
+    const { status, error } = await errorOf(
+      await api.request('/v1/checkout/sessions', { method: 'POST', headers: { Authorization: 'Bearer sk_test_0000000000000000000000' }, body: '{}' }),
+    );
+    assert.equal(status, 401);
+    assert.equal(error.code, 'invalid_api_key');
+  });
+
+  it('refuses a publishable key on a secret route with 403', async () => {
+    const headers = { Authorization: `Bearer ${stack.keys.publishable}`, 'Content-Type': 'application/json' };
+    const create = await errorOf(await api.request('/v1/checkout/sessions', { method: 'POST', headers, body: '{}' }));
+    assert.equal(create.status, 403);
+    assert.equal(create.error.code, 'secret_key_required');
+    const { body: paid } = await api.pay('4242424242424242');
+    const read = await errorOf(await api.request(`/v1/payments/${paid.id}`, { headers }));
+    assert.equal(read.status, 403);
+    assert.equal(read.error.code, 'secret_key_required');
+  });
+
+  it('refuses a secret key where the browser confirms', async () => {
+    const { body: session } = await api.createSession();
+    const response = await api.request(`/v1/checkout/sessions/${session.id}/confirm`, {
+      method: 'POST',
+      headers: { ...api.secretHeaders, 'X-Client-Secret': session.client_secret },
+      body: JSON.stringify({ payment_method: { type: 'card', card: card('4242424242424242') } }),
+    });
+    const { status, error } = await errorOf(response);
+    assert.equal(status, 403);
+    assert.equal(error.code, 'publishable_key_required');
+    assert.equal((await stack.db.query('SELECT id FROM payments WHERE session_id = $1', [session.id])).length, 0);
+  });
+
+  it('refuses a missing or wrong client secret, and one of another session', async () => {
+    const { body: session } = await api.createSession();
+    const { body: other } = await api.createSession();
+    const read = (secret?: string) =>
+      api.request(`/v1/checkout/sessions/${session.id}`, {
+        headers: { Authorization: `Bearer ${stack.keys.publishable}`, Origin: stack.demoUrl, ...(secret ? { 'X-Client-Secret': secret } : {}) },
+      });
+    assert.equal((await errorOf(await read())).error.code, 'client_secret_required');
+    const wrong = await errorOf(await read(`${session.id}_secret_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`));
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.error.code, 'invalid_client_secret');
+    assert.equal((await errorOf(await read(other.client_secret))).error.code, 'invalid_client_secret');
+    const ok = await read(session.client_secret);
+    assert.equal(ok.status, 200);
+    const view = (await ok.json()) as any;
+    assert.equal(view.amount, 1500);
+    assert.equal(view.client_secret, undefined, 'the public view never echoes the secret');
+    assert.equal(view.customer, undefined, 'the public view carries no customer data');
+  });
+
+  it('refuses an origin the publishable key does not allow, directly and through the frame', async () => {
+    const { body: session } = await api.createSession();
+    const foreign = await errorOf(
+      await api.request(`/v1/checkout/sessions/${session.id}`, { headers: api.publicHeaders(session.client_secret, { Origin: 'https://evil.example' }) }),
+    );
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.error.code, 'origin_not_allowed');
+    const framed = await errorOf(
+      await api.request(`/v1/checkout/sessions/${session.id}`, {
+        headers: api.publicHeaders(session.client_secret, { Origin: stack.payUrl, 'X-Paykit-Parent-Origin': 'https://evil.example' }),
+      }),
+    );
+    assert.equal(framed.status, 403);
+    const page = await api.request(`/frame/checkout?pk=${stack.keys.publishable}&origin=${encodeURIComponent('https://evil.example')}`);
+    assert.equal(page.status, 403);
+    assert.match(await page.text(), /not enabled for https:\/\/evil\.example/);
+  });
+
+  it('serves the frame to an allowed origin with frame-ancestors pinned to it', async () => {
+    const page = await api.request(`/frame/checkout?pk=${stack.keys.publishable}&origin=${encodeURIComponent(stack.demoUrl)}`);
+    assert.equal(page.status, 200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.match(csp, new RegExp(`frame-ancestors ${stack.demoUrl.replace(/[.:/]/g, '\\$&')}(;|$)`));
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  });
+
+  it('lets the merchant change the allowed origins of a publishable key', async () => {
+    const update = await api.request(`/v1/publishable_keys/${stack.keys.publishable}`, {
+      method: 'POST',
+      headers: api.secretHeaders,
+      body: JSON.stringify({ allowed_origins: [stack.demoUrl, 'https://shop.example'] }),
+    });
+    assert.equal(update.status, 200);
+    const { body: session } = await api.createSession();
+    const read = await api.request(`/v1/checkout/sessions/${session.id}`, { headers: api.publicHeaders(session.client_secret, { Origin: 'https://shop.example' }) });
+    assert.equal(read.status, 200);
+    const bad = await errorOf(
+      await api.request(`/v1/publishable_keys/${stack.keys.publishable}`, { method: 'POST', headers: api.secretHeaders, body: JSON.stringify({ allowed_origins: ['not an origin'] }) }),
+    );
+    assert.equal(bad.status, 400);
+    assert.equal(bad.error.param, 'allowed_origins.0');
+  });
+});

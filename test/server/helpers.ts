@@ -1,0 +1,73 @@
+/**
+ * The server under test: the real stack (database, PayAgency simulator and payment server on
+ * loopback ports, so server ⇄ simulator traffic is real HTTP), called through `app.request()`.
+ * The database is PGlite in memory, or — when DATABASE_URL is set — a fresh schema of its own
+ * on that PostgreSQL server.
+ */
+import { randomBytes } from 'node:crypto';
+import { startStack, type Stack } from '../../server/stack.ts';
+
+export async function startTestStack(options: { settleAfterMs?: number } = {}): Promise<Stack> {
+  const url = process.env.DATABASE_URL;
+  return startStack({
+    quiet: true,
+    settleAfterMs: options.settleAfterMs ?? 0,
+    ...(url ? { databaseUrl: url, schema: `t_${randomBytes(6).toString('hex')}` } : {}),
+  });
+}
+
+export const CUSTOMER = { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' };
+
+export function card(number: string, overrides: Record<string, unknown> = {}) {
+  return { number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, cvc: number.startsWith('37') ? '1234' : '123', name: 'Ada Lovelace', ...overrides };
+}
+
+export function client(stack: Stack) {
+  const json = async (response: Response) => ({ status: response.status, headers: response.headers, body: (await response.json()) as any });
+  const secretHeaders = { Authorization: `Bearer ${stack.keys.secret}`, 'Content-Type': 'application/json' };
+  return {
+    secretHeaders,
+    request: (path: string, init: RequestInit = {}) => stack.app.request(path, init),
+    async createSession(body: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+      return json(
+        await stack.app.request('/v1/checkout/sessions', {
+          method: 'POST',
+          headers: { ...secretHeaders, ...headers },
+          body: JSON.stringify({ amount: 1500, currency: 'USD', return_url: `${stack.demoUrl}/complete`, customer: CUSTOMER, ...body }),
+        }),
+      );
+    },
+    publicHeaders(clientSecret: string, extra: Record<string, string> = {}) {
+      return { Authorization: `Bearer ${stack.keys.publishable}`, 'X-Client-Secret': clientSecret, 'Content-Type': 'application/json', Origin: stack.demoUrl, ...extra };
+    },
+    async confirm(session: { id: string; client_secret: string }, body: unknown, headers: Record<string, string> = {}) {
+      return json(
+        await stack.app.request(`/v1/checkout/sessions/${session.id}/confirm`, {
+          method: 'POST',
+          headers: this.publicHeaders(session.client_secret, headers),
+          body: JSON.stringify(body),
+        }),
+      );
+    },
+    async pay(number: string, sessionBody: Record<string, unknown> = {}) {
+      const session = (await this.createSession(sessionBody)).body;
+      const result = await this.confirm(session, { payment_method: { type: 'card', card: card(number) } });
+      return { session, ...result };
+    },
+    async payment(id: string) {
+      return json(await stack.app.request(`/v1/payments/${id}`, { headers: secretHeaders }));
+    },
+    json,
+  };
+}
+
+/** Polls until `check` returns a value, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
