@@ -8,35 +8,14 @@
  */
 import * as z from 'zod/mini';
 
-export const MESSAGE_SOURCE = 'paykit';
-export const MESSAGE_VERSION = 1;
+import { MESSAGE_SOURCE, MESSAGE_VERSION, SAFE_CSS_VALUE, THEME_PROPERTIES } from './messages-core.ts';
 
-/** CSS custom properties the merchant may set on `<pay-checkout>`; they reach the frame. */
-export const THEME_PROPERTIES = [
-  '--pay-color-primary',
-  '--pay-color-primary-text',
-  '--pay-color-text',
-  '--pay-color-muted',
-  '--pay-color-background',
-  '--pay-color-field-background',
-  '--pay-color-border',
-  '--pay-color-focus',
-  '--pay-color-danger',
-  '--pay-color-success',
-  '--pay-font-family',
-  '--pay-font-size',
-  '--pay-radius',
-  '--pay-spacing',
-] as const;
-export type ThemeProperty = (typeof THEME_PROPERTIES)[number];
+// The constants, theme rules and envelope live in the zod-free messages-core.ts (for the host bundle).
+export { MESSAGE_SOURCE, MESSAGE_VERSION, SAFE_CSS_VALUE, THEME_PROPERTIES, envelopeOf } from './messages-core.ts';
+export type { ThemeProperty } from './messages-core.ts';
 
-/**
- * A theme value must be a plain CSS token: no url(), no expressions, no declarations smuggled in.
- * Colors, lengths, font stacks and var()/calc() of those pass.
- */
-export const SAFE_CSS_VALUE = /^(?!.*(?:url|image-set|expression|@import|\\))[#\w\s.,%()'"+\-*/]{1,200}$/i;
-
-const theme = z.record(z.enum(THEME_PROPERTIES), z.string().check(z.regex(SAFE_CSS_VALUE)));
+// partialRecord: a theme carries only the properties the merchant set (z.record with enum keys is exhaustive in zod 4).
+const theme = z.partialRecord(z.enum(THEME_PROPERTIES), z.string().check(z.regex(SAFE_CSS_VALUE)));
 const envelope = { source: z.literal(MESSAGE_SOURCE), v: z.literal(MESSAGE_VERSION) };
 
 /** Host → frame. */
@@ -90,11 +69,6 @@ export type FrameMessage = z.infer<typeof frameMessageSchema>;
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type HostMessageBody = Without<HostMessage, 'source' | 'v'>;
 export type FrameMessageBody = Without<FrameMessage, 'source' | 'v'>;
-
-/** Wraps a message body in the envelope both sides check. */
-export function envelopeOf<T extends object>(body: T): T & { source: typeof MESSAGE_SOURCE; v: typeof MESSAGE_VERSION } {
-  return { source: MESSAGE_SOURCE, v: MESSAGE_VERSION, ...body };
-}
 
 /** The DOM events `<pay-checkout>` fires, with their `detail`. */
 export interface PayCheckoutEventMap {

@@ -1,0 +1,71 @@
+/**
+ * Browser component tests in real Chromium: `npx web-test-runner` (CHROME_PATH set by
+ * scripts/browser.ts, or e.g. CHROME_PATH=/usr/bin/chromium).
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
+import { stubApi } from './test/browser/support/stub-api.mjs';
+
+const DEFAULT_ARGS = [
+  '--no-sandbox',
+  '--headless=new',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+// card-validator (and credit-card-type under it) is CommonJS; browsers load ES modules. Serve
+// it as one ES module bundled by esbuild, the compiler @web/dev-server-esbuild already uses.
+const esbuild = createRequire(import.meta.resolve('@web/dev-server-esbuild'))('esbuild');
+const CJS_PACKAGES = ['card-validator'];
+
+/** @type {import('@web/dev-server-core').Plugin} */
+const commonJsAsEsm = {
+  name: 'paykit-commonjs-as-esm',
+  resolveImport({ source }) {
+    if (CJS_PACKAGES.includes(source)) return `/__cjs__/${source}.js`;
+  },
+  async serve(context) {
+    const name = /^\/__cjs__\/(.+)\.js$/.exec(context.path)?.[1];
+    if (!name || !CJS_PACKAGES.includes(name)) return undefined;
+    const result = await esbuild.build({
+      stdin: { contents: `export { default } from '${name}';`, resolveDir: fileURLToPath(new URL('.', import.meta.url)) },
+      bundle: true,
+      format: 'esm',
+      target: 'es2022',
+      write: false,
+    });
+    return { body: result.outputFiles[0].text, type: 'js' };
+  },
+};
+
+/** @type {import('@web/test-runner').TestRunnerConfig} */
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: true,
+  // One page at a time: focus and blur, which these tests are about, belong to the focused page.
+  concurrency: 1,
+  testsFinishTimeout: 120_000,
+  testFramework: { config: { timeout: 10_000 } },
+  middleware: [stubApi],
+  // Lit's dev build announces itself once per page; its real warnings still come through.
+  filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
+  plugins: [
+    a11ySnapshotPlugin(),
+    commonJsAsEsm,
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH,
+        args: process.env.CHROMIUM_ARGS ? process.env.CHROMIUM_ARGS.split(/\s+/).filter(Boolean) : DEFAULT_ARGS,
+      },
+    }),
+  ],
+};

@@ -1,0 +1,81 @@
+/**
+ * The two public API calls the frame makes, with the publishable key, the client secret and the
+ * parent origin as headers. Answers are results, never exceptions: the caller decides what the
+ * buyer sees.
+ */
+import type { ApiErrorBody, ConfirmSessionInput, PublicPayment, PublicSession } from '../../contract/api.ts';
+
+export interface CheckoutApiConfig {
+  /** Base URL of the payment server; '' for the frame's own origin. */
+  readonly base: string;
+  readonly publishableKey: string;
+  readonly clientSecret: string;
+  readonly sessionId: string;
+  readonly parentOrigin: string;
+}
+
+/** Why a call failed: the server's error (status ≥ 400) or no usable answer at all. */
+export interface ApiFailure {
+  /** 0 when the request never got an answer. */
+  readonly status: number;
+  readonly type: ApiErrorBody['error']['type'] | 'network_error';
+  readonly code: string;
+  readonly message: string;
+  /** The request field the error is about, e.g. `payment_method.card.number`. */
+  readonly param?: string;
+}
+
+export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiFailure };
+
+export interface CheckoutApi {
+  getSession(): Promise<ApiResult<PublicSession>>;
+  confirm(body: ConfirmSessionInput, idempotencyKey: string): Promise<ApiResult<PublicPayment>>;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+function failureFrom(status: number, body: unknown): ApiFailure {
+  const error = isObject(body) && isObject(body.error) ? body.error : null;
+  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+    const param = typeof error.param === 'string' ? { param: error.param } : {};
+    return { status, type: error.type as ApiFailure['type'], code: error.code, message: error.message, ...param };
+  }
+  return { status, type: 'api_error', code: 'api_error', message: `HTTP ${status}` };
+}
+
+async function call<T>(url: string, init: RequestInit, looksRight: (value: unknown) => boolean): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, credentials: 'omit', cache: 'no-store' });
+  } catch {
+    return { ok: false, error: { status: 0, type: 'network_error', code: 'network_error', message: 'The payment service could not be reached.' } };
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (response.ok && looksRight(body)) return { ok: true, value: body as T };
+  return { ok: false, error: failureFrom(response.ok ? 502 : response.status, body) };
+}
+
+const isPayment = (value: unknown) => isObject(value) && typeof value.id === 'string' && typeof value.status === 'string';
+const isSession = (value: unknown) => isObject(value) && typeof value.id === 'string' && Number.isSafeInteger(value.amount);
+
+export function createCheckoutApi(config: CheckoutApiConfig): CheckoutApi {
+  const path = `${config.base}/v1/checkout/sessions/${encodeURIComponent(config.sessionId)}`;
+  const headers = {
+    Authorization: `Bearer ${config.publishableKey}`,
+    'X-Client-Secret': config.clientSecret,
+    'X-Paykit-Parent-Origin': config.parentOrigin,
+  };
+  return {
+    getSession: () => call<PublicSession>(path, { headers }, isSession),
+    confirm: (body, idempotencyKey) =>
+      call<PublicPayment>(
+        `${path}/confirm`,
+        {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+          body: JSON.stringify(body),
+        },
+        isPayment,
+      ),
+  };
+}

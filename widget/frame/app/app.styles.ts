@@ -1,0 +1,64 @@
+import { css } from 'lit';
+
+export const appStyles = css`
+  :host {
+    /* Room for focus rings, which the iframe's edges would otherwise clip. */
+    padding: 4px;
+    background: var(--_background);
+  }
+  .status,
+  .done {
+    display: grid;
+    justify-items: center;
+    gap: 12px;
+    padding: 24px 8px;
+    text-align: center;
+  }
+  .status:focus,
+  .done:focus {
+    outline: none;
+  }
+  .status p,
+  .done p {
+    margin: 0;
+  }
+  .title {
+    font-size: 1.125em;
+    font-weight: 600;
+  }
+  .amount,
+  .note {
+    color: var(--_muted);
+  }
+  .check {
+    width: 48px;
+    height: 48px;
+    color: var(--_success);
+  }
+  .spinner {
+    width: 32px;
+    height: 32px;
+    border: 3px solid color-mix(in srgb, var(--_primary) 25%, transparent);
+    border-top-color: var(--_primary);
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 2.4s;
+    }
+  }
+  .alert {
+    padding: 12px 14px;
+    border: 1px solid color-mix(in srgb, var(--_danger) 35%, transparent);
+    border-left-width: 4px;
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_danger) 7%, #ffffff);
+    color: color-mix(in srgb, var(--_danger) 85%, #000000);
+  }
+`;
