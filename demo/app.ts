@@ -1,0 +1,349 @@
+/**
+ * The demo merchant shop: a site on its own origin that sells two things and takes payment the
+ * way a real merchant would integrate Paykit —
+ *
+ * 1. its backend creates a checkout session with the merchant's secret key (never in the page),
+ * 2. its page loads `widget.js` from the payment server with one script tag and mounts
+ *    `<pay-checkout publishable-key client-secret>`,
+ * 3. its own script (/static/demo.js) listens to the widget's DOM events, and
+ * 4. its return page (/complete) reads the outcome back with the secret key after a 3DS redirect.
+ *
+ * Every page is served under a strict Content-Security-Policy: no inline script or style.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { Hono } from 'hono';
+import * as z from 'zod';
+import { formatAmount } from '../contract/money.ts';
+import { html, type SafeHtml } from './html.ts';
+
+export interface DemoAppOptions {
+  /** The payment server's public base URL, e.g. http://127.0.0.1:4000. */
+  payUrl: string;
+  /** The merchant's secret key (`sk_test_…`); used only by this backend. */
+  secretKey: string;
+  /** The merchant's publishable key (`pk_test_…`); goes into the page. */
+  publishableKey: string;
+  /** The sandbox simulators' base URL, to list the PayAgency test cards on the shop page. */
+  sandboxUrl?: string;
+}
+
+interface Product {
+  id: string;
+  name: string;
+  blurb: string;
+  /** Minor units of USD. */
+  price: number;
+  art: 'mug' | 'tee';
+}
+
+export const PRODUCTS: readonly Product[] = [
+  { id: 'enamel-mug', name: 'Paykit enamel mug', blurb: 'Holds 350 ml of coffee through a long code review.', price: 1800, art: 'mug' },
+  { id: 'logo-tee', name: 'Paykit T-shirt', blurb: 'Organic cotton, with the logo small on the chest.', price: 2900, art: 'tee' },
+];
+const CURRENCY = 'USD';
+const STORE = 'Paykit Demo Store';
+
+/** The demo buyer; `guest` checkouts leave the email out so the widget asks for it. */
+const BUYER = { email: 'jane.doe@example.com', first_name: 'Jane', last_name: 'Doe' };
+
+const sessionSchema = z.looseObject({
+  id: z.string(),
+  client_secret: z.string(),
+  status: z.string(),
+  amount: z.number(),
+  currency: z.string(),
+  description: z.string().nullish(),
+  payment: z
+    .looseObject({
+      id: z.string(),
+      status: z.string(),
+      error: z.looseObject({ code: z.string(), message: z.string() }).nullish(),
+    })
+    .nullish(),
+});
+type Session = z.infer<typeof sessionSchema>;
+
+const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** Session ids are opaque tokens: letters, digits, `_` and `-`. */
+const SESSION_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+class PaymentServerError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 502,
+  ) {
+    super(message);
+  }
+}
+
+/** 4-4-4-4 grouping, or 4-6-5 for 15-digit American Express numbers, for reading test cards. */
+function groupCardNumber(number: string): string {
+  if (/^3[47]\d{13}$/.test(number)) return `${number.slice(0, 4)} ${number.slice(4, 10)} ${number.slice(10)}`;
+  return number.replace(/(\d{4})(?=\d)/g, '$1 ');
+}
+
+function contentSecurityPolicy(payOrigin: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${payOrigin}`,
+    `frame-src ${payOrigin}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+function readStatic(name: string): string {
+  return fs.readFileSync(new URL(`./static/${name}`, import.meta.url), 'utf8');
+}
+
+export function createDemoApp(options: DemoAppOptions): Hono {
+  const payUrl = options.payUrl.replace(/\/+$/, '');
+  const payOrigin = new URL(payUrl).origin;
+  const sandboxUrl = options.sandboxUrl?.replace(/\/+$/, '');
+  if (!options.secretKey.startsWith('sk_')) throw new Error('createDemoApp: secretKey must be a secret key (sk_…)');
+  if (!options.publishableKey.startsWith('pk_')) throw new Error('createDemoApp: publishableKey must be a publishable key (pk_…)');
+
+  const assets: Record<string, { body: string; type: string }> = {
+    'demo.css': { body: readStatic('demo.css'), type: 'text/css; charset=utf-8' },
+    'demo.js': { body: readStatic('demo.js'), type: 'text/javascript; charset=utf-8' },
+    'favicon.svg': { body: readStatic('favicon.svg'), type: 'image/svg+xml' },
+  };
+  const csp = contentSecurityPolicy(payOrigin);
+
+  /** Calls the payment server's secret-key API from this backend. */
+  async function payApi(path: string, init: { method?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<Session> {
+    let response: Response;
+    try {
+      response = await fetch(`${payUrl}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          Authorization: `Bearer ${options.secretKey}`,
+          Accept: 'application/json',
+          ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...(init.idempotencyKey ? { 'Idempotency-Key': init.idempotencyKey } : {}),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      throw new PaymentServerError(`Could not reach the payment server at ${payUrl} (${(error as Error).message}).`, 502);
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const parsed = apiErrorSchema.safeParse(body);
+      const message = parsed.success ? `${parsed.data.error.message} (${parsed.data.error.code})` : `HTTP ${response.status}`;
+      throw new PaymentServerError(`The payment server refused: ${message}`, response.status === 404 ? 404 : 502);
+    }
+    const session = sessionSchema.safeParse(body);
+    if (!session.success) throw new PaymentServerError('The payment server answered with an unexpected session shape.', 502);
+    return session.data;
+  }
+
+  async function testCards(): Promise<{ number: string; description: string }[]> {
+    if (!sandboxUrl) return [];
+    try {
+      const response = await fetch(`${sandboxUrl}/payagency/sandbox/test-cards`, { signal: AbortSignal.timeout(2_000) });
+      if (!response.ok) return [];
+      const cards = z.array(z.object({ number: z.string(), description: z.string() })).safeParse(await response.json());
+      return cards.success ? cards.data : [];
+    } catch {
+      return [];
+    }
+  }
+
+  function page(title: string, main: SafeHtml, { widget = false } = {}): string {
+    return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${STORE}</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/demo.css">
+${widget ? html`<script type="module" src="${payUrl}/widget.js"></script>
+<script type="module" src="/static/demo.js"></script>` : ''}
+</head>
+<body>
+<header class="site-header"><a class="brand" href="/"><span class="brand-mark" aria-hidden="true"></span>${STORE}</a><span class="badge">Sandbox</span></header>
+<main>
+${main}
+</main>
+<footer class="site-footer">A merchant site on its own origin. Card details are typed into a frame served by the payment server at <code>${payOrigin}</code>; this page never sees them.</footer>
+</body>
+</html>
+`.value;
+  }
+
+  /** The payment block: the widget, the order-confirmed message and the visible events log. */
+  function checkoutBlock(session: Session): SafeHtml {
+    return html`<section class="panel pay" aria-labelledby="pay-title">
+  <h2 id="pay-title">Payment</h2>
+  <p id="order-confirmed" class="notice notice-success" role="status" hidden>Order confirmed. Thank you!</p>
+  <pay-checkout publishable-key="${options.publishableKey}" client-secret="${session.client_secret}"></pay-checkout>
+</section>
+<section class="panel events" aria-labelledby="events-title">
+  <h2 id="events-title">Events</h2>
+  <p class="hint">What <code>&lt;pay-checkout&gt;</code> tells this page, as it happens.</p>
+  <ol id="events" class="event-log"></ol>
+</section>`;
+  }
+
+  function orderSummary(session: Session): SafeHtml {
+    return html`<section class="panel summary" aria-labelledby="summary-title">
+  <h2 id="summary-title">Your order</h2>
+  <dl class="order-lines">
+    <dt>${session.description ?? 'Order'}</dt><dd>${formatAmount(session.amount, session.currency, 'en-US')}</dd>
+  </dl>
+  <p class="total"><span>Total</span> <strong>${formatAmount(session.amount, session.currency, 'en-US')}</strong></p>
+  <p class="hint">Session <code>${session.id}</code></p>
+</section>`;
+  }
+
+  function errorPage(error: unknown): { body: string; status: 400 | 404 | 502 | 500 } {
+    const known = error instanceof PaymentServerError;
+    const message = known ? error.message : 'Something went wrong in the demo store.';
+    if (!known) console.error('demo:', error);
+    return {
+      body: page('Something went wrong', html`<section class="panel"><h1>Something went wrong</h1><p class="notice notice-danger" role="alert">${message}</p><p><a class="button" href="/">Back to the store</a></p></section>`),
+      status: known ? error.status : 500,
+    };
+  }
+
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', csp);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+  });
+
+  app.get('/static/:name', (c) => {
+    const asset = assets[c.req.param('name')];
+    if (!asset) return c.text('Not found', 404);
+    return c.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'no-cache' });
+  });
+
+  app.get('/', async (c) => {
+    const cards = await testCards();
+    const products = PRODUCTS.map(
+      (product) => html`<li class="product">
+  <div class="product-art product-art-${product.art}" aria-hidden="true"></div>
+  <h2>${product.name}</h2>
+  <p>${product.blurb}</p>
+  <form method="post" action="/checkout" class="buy">
+    <input type="hidden" name="product" value="${product.id}">
+    <span class="price">${formatAmount(product.price, CURRENCY, 'en-US')}</span>
+    <button type="submit" class="button" data-product="${product.id}">Buy</button>
+    <label class="guest"><input type="checkbox" name="guest" value="1"> Check out as a guest (the widget asks for an email)</label>
+  </form>
+</li>`,
+    );
+    const cardList =
+      cards.length === 0
+        ? ''
+        : html`<section class="panel test-cards" aria-labelledby="cards-title">
+  <h2 id="cards-title">PayAgency sandbox test cards</h2>
+  <p class="hint">Any future expiry date, any CVC, any name. The card number picks the outcome.</p>
+  <table>
+    <thead><tr><th scope="col">Card number</th><th scope="col">Outcome</th></tr></thead>
+    <tbody>${cards.map((card) => html`<tr><td><code>${groupCardNumber(card.number)}</code></td><td>${card.description}</td></tr>`)}</tbody>
+  </table>
+</section>`;
+    return c.html(
+      page(
+        'Shop',
+        html`<h1>Small things for people who ship payments</h1>
+<ul class="products">${products}</ul>
+${cardList}`,
+      ),
+    );
+  });
+
+  app.post('/checkout', async (c) => {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const product = PRODUCTS.find((p) => p.id === form.product);
+    if (!product) {
+      return c.html(errorPage(new PaymentServerError('Unknown product.', 400)).body, 400);
+    }
+    const guest = form.guest === '1' || c.req.query('guest') === '1';
+    const origin = new URL(c.req.url).origin;
+    try {
+      const session = await payApi('/v1/checkout/sessions', {
+        method: 'POST',
+        idempotencyKey: randomUUID(),
+        body: {
+          amount: product.price,
+          currency: CURRENCY,
+          order_id: `demo_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`,
+          description: product.name,
+          customer: guest ? { first_name: BUYER.first_name, last_name: BUYER.last_name } : BUYER,
+          return_url: `${origin}/complete`,
+          metadata: { source: 'demo', product: product.id },
+        },
+      });
+      return c.redirect(`/pay/${encodeURIComponent(session.id)}`, 303);
+    } catch (error) {
+      const { body, status } = errorPage(error);
+      return c.html(body, status);
+    }
+  });
+
+  app.get('/pay/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!SESSION_ID.test(id)) return c.html(errorPage(new PaymentServerError('Not a checkout session id.', 404)).body, 404);
+    try {
+      const session = await payApi(`/v1/checkout/sessions/${encodeURIComponent(id)}`);
+      return c.html(
+        page(
+          'Checkout',
+          html`<h1>Checkout</h1>
+<div class="checkout">${orderSummary(session)}${checkoutBlock(session)}</div>`,
+          { widget: true },
+        ),
+      );
+    } catch (error) {
+      const { body, status } = errorPage(error);
+      return c.html(body, status);
+    }
+  });
+
+  /** Where the payment server sends the buyer back after a 3DS / redirect step. */
+  app.get('/complete', async (c) => {
+    const id = c.req.query('paykit_session') ?? c.req.query('session_id') ?? '';
+    if (!SESSION_ID.test(id)) return c.html(errorPage(new PaymentServerError('The return link has no checkout session.', 400)).body, 400);
+    try {
+      const session = await payApi(`/v1/checkout/sessions/${encodeURIComponent(id)}`);
+      const payment = session.payment ?? null;
+      const status = payment?.status ?? 'none';
+      const outcome =
+        status === 'succeeded'
+          ? html`<p class="notice notice-success outcome" data-outcome="succeeded" role="status">Payment succeeded. Your order is confirmed.</p>`
+          : status === 'failed' || status === 'canceled'
+            ? html`<p class="notice notice-danger outcome" data-outcome="${status}" role="alert">Payment failed: ${payment?.error?.message ?? 'the payment was not completed.'}</p>`
+            : status === 'processing'
+              ? html`<p class="notice outcome" data-outcome="processing" role="status">Payment processing: the bank has not answered yet. This page updates when it does.</p>`
+              : html`<p class="notice outcome" data-outcome="${status}" role="status">The payment is not complete yet.</p>`;
+      return c.html(
+        page(
+          'Order status',
+          html`<h1>Order status</h1>
+${outcome}
+<div class="checkout">${orderSummary(session)}${checkoutBlock(session)}</div>`,
+          { widget: true },
+        ),
+      );
+    } catch (error) {
+      const { body, status } = errorPage(error);
+      return c.html(body, status);
+    }
+  });
+
+  return app;
+}
