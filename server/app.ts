@@ -8,6 +8,7 @@ import { paymentRoutes } from './routes/payments.ts';
 import { providerRoutes } from './routes/providers.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { openApiDocument } from './openapi.ts';
 
 export type { Deps } from './payments/service.ts';
 
@@ -29,6 +30,7 @@ export function createApp(deps: Deps) {
   });
 
   app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/openapi.json', (c) => c.json(openApiDocument(deps.config.publicUrl)));
   app.route('/v1/checkout/sessions', sessionRoutes(deps));
   app.route('/v1/payments', paymentRoutes(deps));
   app.route('/v1/publishable_keys', keyRoutes(deps));

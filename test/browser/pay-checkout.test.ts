@@ -136,7 +136,14 @@ describe('<pay-checkout> on a merchant page', () => {
     const { element, events } = mount();
     await waitFor(() => events['pay-ready'].length, 'pay-ready');
     const frame = frameOf(element);
-    const height = frame.getBoundingClientRect().height;
+    // The real frame may still post a resize or two after ready: record the height once it has settled.
+    let height = -1;
+    for (let stableChecks = 0; stableChecks < 3; ) {
+      await tick(100);
+      const now = frame.getBoundingClientRect().height;
+      stableChecks = now === height ? stableChecks + 1 : 0;
+      height = now;
+    }
 
     // The payment origin is not enough: another window there (not the element's frame) is ignored.
     const stranger = document.createElement('iframe');

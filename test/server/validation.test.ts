@@ -68,6 +68,17 @@ describe('session creation rejects bad input with a 400 naming the field, and wr
     assert.match(body.client_secret, /^cs_\w+_secret_/);
   });
 
+  it('publishes an OpenAPI document generated from the same schemas that validate requests', async () => {
+    const response = await api.request('/openapi.json');
+    const doc = (await response.json()) as any;
+    assert.equal(doc.openapi, '3.1.0');
+    const create = doc.components.schemas.CreateSession;
+    assert.deepEqual(create.required.sort(), ['amount', 'currency', 'return_url']);
+    assert.equal(create.properties.amount.type, 'integer');
+    assert.equal(create.additionalProperties, false);
+    assert.ok(doc.paths['/v1/checkout/sessions/{id}/confirm'].post);
+  });
+
   it('answers an unknown route with the error shape', async () => {
     const response = await api.request('/v1/nothing');
     assert.equal(response.status, 404);

@@ -1,0 +1,68 @@
+/** The OpenAPI document, generated from the wire contract (contract/api.ts) so the two cannot drift. */
+import * as z from 'zod/mini';
+import { confirmSessionSchema, createSessionSchema } from '../contract/api.ts';
+
+const schema = (type: z.ZodMiniType) => {
+  const { $schema: _dropped, ...rest } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const error = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const json = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } };
+const clientSecret = { name: 'X-Client-Secret', in: 'header', required: true, schema: { type: 'string' } };
+const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Paykit', version: '0.1.0', description: 'Checkout sessions and payments. Amounts are integers in the currency\'s minor unit.' },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: {
+        secretKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… / sk_live_… (merchant backend only)' },
+        publishableKey: { type: 'http', scheme: 'bearer', description: 'pk_test_… / pk_live_…, with the session\'s client secret' },
+      },
+      schemas: {
+        CreateSession: schema(createSessionSchema),
+        ConfirmSession: schema(confirmSessionSchema),
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['type', 'code', 'message'], properties: { type: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, param: { type: 'string' } } } },
+        },
+      },
+    },
+    paths: {
+      '/v1/checkout/sessions': {
+        post: {
+          summary: 'Create a checkout session',
+          security: [{ secretKey: [] }],
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateSession' } } } },
+          responses: { 201: json('The session, with its client secret'), 400: error, 401: error, 403: error, 422: error },
+        },
+      },
+      '/v1/checkout/sessions/{id}': {
+        get: {
+          summary: 'Read a session: the merchant\'s view with a secret key, the buyer\'s with a publishable key and client secret',
+          security: [{ secretKey: [] }, { publishableKey: [] }],
+          parameters: [id],
+          responses: { 200: json('The session'), 401: error, 403: error, 404: error },
+        },
+      },
+      '/v1/checkout/sessions/{id}/confirm': {
+        post: {
+          summary: 'Pay a session with card details (from the payment frame)',
+          security: [{ publishableKey: [] }],
+          parameters: [id, clientSecret, idempotencyKey],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ConfirmSession' } } } },
+          responses: { 200: json('The payment'), 400: error, 401: error, 403: error, 409: error, 422: error },
+        },
+      },
+      '/v1/payments/{id}': {
+        get: { summary: 'The normalized payment', security: [{ secretKey: [] }], parameters: [id], responses: { 200: json('The payment'), 401: error, 403: error, 404: error } },
+      },
+    },
+  };
+}
