@@ -1,10 +1,11 @@
 /** `/v1/checkout/sessions`: created by the merchant (secret key), read and confirmed by the buyer's frame. */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { confirmSessionSchema, createSessionSchema } from '../../contract/api.ts';
 import { requirePublishableKey, requireSecretKey, type AuthEnv } from '../auth.ts';
 import { clientSecretFor, verifyClientSecret } from '../crypto.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { idempotent } from '../idempotency.ts';
+import { idempotent, type StoredResponse } from '../idempotency.ts';
 import { confirmSession, createSession, latestPayment, loadSession, type Deps } from '../payments/service.ts';
 import { merchantSession, publicPayment, publicSession } from '../payments/rows.ts';
 import { parseJsonBody, readRawBody } from '../validation.ts';
@@ -29,21 +30,25 @@ export function sessionRoutes(deps: Deps) {
     return rest;
   };
 
+  /** Runs a mutating handler under the request's Idempotency-Key and answers with its (possibly replayed) result. */
+  const once = async (
+    c: Context<AuthEnv>,
+    handler: (raw: string) => Promise<StoredResponse>,
+    transform?: Parameters<typeof idempotent>[4],
+  ) => {
+    const raw = await readRawBody(c);
+    const request = { merchantId: c.var.auth.merchantId, key: c.req.header('idempotency-key'), method: c.req.method, path: c.req.path, rawBody: raw };
+    const result = await idempotent(db, config.serverSecret, request, () => handler(raw), transform);
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(result.body as object, result.status as ContentfulStatusCode);
+  };
+
   app.post('/', secretOnly, async (c) => {
     const auth = c.var.auth;
-    const raw = await readRawBody(c);
-    const result = await idempotent(
-      db,
-      config.serverSecret,
-      { merchantId: auth.merchantId, key: c.req.header('idempotency-key'), method: 'POST', path: c.req.path, rawBody: raw },
-      async () => {
-        const session = await createSession(deps, auth, parseJsonBody(raw, createSessionSchema));
-        return { status: 201, body: withSecret(merchantSession(session, null)) };
-      },
-      { toStored: withoutSecret, fromStored: withSecret },
-    );
-    if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(result.body as object, result.status as 201);
+    return once(c, async (raw) => {
+      const session = await createSession(deps, auth, parseJsonBody(raw, createSessionSchema));
+      return { status: 201, body: withSecret(merchantSession(session, null)) };
+    }, { toStored: withoutSecret, fromStored: withSecret });
   });
 
   /** With a secret key: the merchant's full view. With a publishable key: the buyer's view, given the client secret. */
@@ -64,19 +69,10 @@ export function sessionRoutes(deps: Deps) {
     const auth = c.var.auth;
     const id = c.req.param('id');
     checkClientSecret(c.req.header('x-client-secret'), id, config.serverSecret);
-    const raw = await readRawBody(c);
-    const result = await idempotent(
-      db,
-      config.serverSecret,
-      { merchantId: auth.merchantId, key: c.req.header('idempotency-key'), method: 'POST', path: c.req.path, rawBody: raw },
-      async () => {
-        const input = parseJsonBody(raw, confirmSessionSchema);
-        const payment = await confirmSession(deps, auth, id, input, buyerIp(c, config.trustProxy));
-        return { status: 200, body: publicPayment(payment) };
-      },
-    );
-    if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(result.body as object, result.status as 200);
+    return once(c, async (raw) => {
+      const payment = await confirmSession(deps, auth, id, parseJsonBody(raw, confirmSessionSchema), buyerIp(c, config.trustProxy));
+      return { status: 200, body: publicPayment(payment) };
+    });
   });
 
   return app;

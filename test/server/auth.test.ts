@@ -1,21 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestStack, client, card } from './helpers.ts';
-import type { Stack } from '../../server/stack.ts';
+import { useTestStack, card } from './helpers.ts';
 
-let stack: Stack;
-let api: ReturnType<typeof client>;
-before(async () => {
-  stack = await startTestStack();
-  api = client(stack);
-});
-after(() => stack.close());
+const t = useTestStack();
 
 const errorOf = async (response: Response) => ({ status: response.status, error: ((await response.json()) as any).error });
 
 describe('keys and trust', () => {
   it('refuses a request without a key, naming the header', async () => {
-    const { status, error } = await errorOf(await api.request('/v1/checkout/sessions', { method: 'POST', body: '{}' }));
+    const { status, error } = await errorOf(await t.api.request('/v1/checkout/sessions', { method: 'POST', body: '{}' }));
     assert.equal(status, 401);
     assert.equal(error.type, 'authentication_error');
     assert.equal(error.code, 'missing_api_key');
@@ -23,42 +16,42 @@ describe('keys and trust', () => {
 
   it('refuses an unknown secret key', async () => {
     const { status, error } = await errorOf(
-      await api.request('/v1/checkout/sessions', { method: 'POST', headers: { Authorization: 'Bearer sk_test_0000000000000000000000' }, body: '{}' }),
+      await t.api.request('/v1/checkout/sessions', { method: 'POST', headers: { Authorization: 'Bearer sk_test_0000000000000000000000' }, body: '{}' }),
     );
     assert.equal(status, 401);
     assert.equal(error.code, 'invalid_api_key');
   });
 
   it('refuses a publishable key on a secret route with 403', async () => {
-    const headers = { Authorization: `Bearer ${stack.keys.publishable}`, 'Content-Type': 'application/json' };
-    const create = await errorOf(await api.request('/v1/checkout/sessions', { method: 'POST', headers, body: '{}' }));
+    const headers = { Authorization: `Bearer ${t.stack.keys.publishable}`, 'Content-Type': 'application/json' };
+    const create = await errorOf(await t.api.request('/v1/checkout/sessions', { method: 'POST', headers, body: '{}' }));
     assert.equal(create.status, 403);
     assert.equal(create.error.code, 'secret_key_required');
-    const { body: paid } = await api.pay('4242424242424242');
-    const read = await errorOf(await api.request(`/v1/payments/${paid.id}`, { headers }));
+    const { body: paid } = await t.api.pay('4242424242424242');
+    const read = await errorOf(await t.api.request(`/v1/payments/${paid.id}`, { headers }));
     assert.equal(read.status, 403);
     assert.equal(read.error.code, 'secret_key_required');
   });
 
   it('refuses a secret key where the browser confirms', async () => {
-    const { body: session } = await api.createSession();
-    const response = await api.request(`/v1/checkout/sessions/${session.id}/confirm`, {
+    const { body: session } = await t.api.createSession();
+    const response = await t.api.request(`/v1/checkout/sessions/${session.id}/confirm`, {
       method: 'POST',
-      headers: { ...api.secretHeaders, 'X-Client-Secret': session.client_secret },
+      headers: { ...t.api.secretHeaders, 'X-Client-Secret': session.client_secret },
       body: JSON.stringify({ payment_method: { type: 'card', card: card('4242424242424242') } }),
     });
     const { status, error } = await errorOf(response);
     assert.equal(status, 403);
     assert.equal(error.code, 'publishable_key_required');
-    assert.equal((await stack.db.query('SELECT id FROM payments WHERE session_id = $1', [session.id])).length, 0);
+    assert.equal((await t.stack.db.query('SELECT id FROM payments WHERE session_id = $1', [session.id])).length, 0);
   });
 
   it('refuses a missing or wrong client secret, and one of another session', async () => {
-    const { body: session } = await api.createSession();
-    const { body: other } = await api.createSession();
+    const { body: session } = await t.api.createSession();
+    const { body: other } = await t.api.createSession();
     const read = (secret?: string) =>
-      api.request(`/v1/checkout/sessions/${session.id}`, {
-        headers: { Authorization: `Bearer ${stack.keys.publishable}`, Origin: stack.demoUrl, ...(secret ? { 'X-Client-Secret': secret } : {}) },
+      t.api.request(`/v1/checkout/sessions/${session.id}`, {
+        headers: { Authorization: `Bearer ${t.stack.keys.publishable}`, Origin: t.stack.demoUrl, ...(secret ? { 'X-Client-Secret': secret } : {}) },
       });
     assert.equal((await errorOf(await read())).error.code, 'client_secret_required');
     const wrong = await errorOf(await read(`${session.id}_secret_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`));
@@ -74,44 +67,44 @@ describe('keys and trust', () => {
   });
 
   it('refuses an origin the publishable key does not allow, directly and through the frame', async () => {
-    const { body: session } = await api.createSession();
+    const { body: session } = await t.api.createSession();
     const foreign = await errorOf(
-      await api.request(`/v1/checkout/sessions/${session.id}`, { headers: api.publicHeaders(session.client_secret, { Origin: 'https://evil.example' }) }),
+      await t.api.request(`/v1/checkout/sessions/${session.id}`, { headers: t.api.publicHeaders(session.client_secret, { Origin: 'https://evil.example' }) }),
     );
     assert.equal(foreign.status, 403);
     assert.equal(foreign.error.code, 'origin_not_allowed');
     const framed = await errorOf(
-      await api.request(`/v1/checkout/sessions/${session.id}`, {
-        headers: api.publicHeaders(session.client_secret, { Origin: stack.payUrl, 'X-Paykit-Parent-Origin': 'https://evil.example' }),
+      await t.api.request(`/v1/checkout/sessions/${session.id}`, {
+        headers: t.api.publicHeaders(session.client_secret, { Origin: t.stack.payUrl, 'X-Paykit-Parent-Origin': 'https://evil.example' }),
       }),
     );
     assert.equal(framed.status, 403);
-    const page = await api.request(`/frame/checkout?pk=${stack.keys.publishable}&origin=${encodeURIComponent('https://evil.example')}`);
+    const page = await t.api.request(`/frame/checkout?pk=${t.stack.keys.publishable}&origin=${encodeURIComponent('https://evil.example')}`);
     assert.equal(page.status, 403);
     assert.match(await page.text(), /not enabled for https:\/\/evil\.example/);
   });
 
   it('serves the frame to an allowed origin with frame-ancestors pinned to it', async () => {
-    const page = await api.request(`/frame/checkout?pk=${stack.keys.publishable}&origin=${encodeURIComponent(stack.demoUrl)}`);
+    const page = await t.api.request(`/frame/checkout?pk=${t.stack.keys.publishable}&origin=${encodeURIComponent(t.stack.demoUrl)}`);
     assert.equal(page.status, 200);
     const csp = page.headers.get('content-security-policy') ?? '';
-    assert.match(csp, new RegExp(`frame-ancestors ${stack.demoUrl.replace(/[.:/]/g, '\\$&')}(;|$)`));
+    assert.match(csp, new RegExp(`frame-ancestors ${t.stack.demoUrl.replace(/[.:/]/g, '\\$&')}(;|$)`));
     assert.match(csp, /script-src 'self'/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
   });
 
   it('lets the merchant change the allowed origins of a publishable key', async () => {
-    const update = await api.request(`/v1/publishable_keys/${stack.keys.publishable}`, {
+    const update = await t.api.request(`/v1/publishable_keys/${t.stack.keys.publishable}`, {
       method: 'POST',
-      headers: api.secretHeaders,
-      body: JSON.stringify({ allowed_origins: [stack.demoUrl, 'https://shop.example'] }),
+      headers: t.api.secretHeaders,
+      body: JSON.stringify({ allowed_origins: [t.stack.demoUrl, 'https://shop.example'] }),
     });
     assert.equal(update.status, 200);
-    const { body: session } = await api.createSession();
-    const read = await api.request(`/v1/checkout/sessions/${session.id}`, { headers: api.publicHeaders(session.client_secret, { Origin: 'https://shop.example' }) });
+    const { body: session } = await t.api.createSession();
+    const read = await t.api.request(`/v1/checkout/sessions/${session.id}`, { headers: t.api.publicHeaders(session.client_secret, { Origin: 'https://shop.example' }) });
     assert.equal(read.status, 200);
     const bad = await errorOf(
-      await api.request(`/v1/publishable_keys/${stack.keys.publishable}`, { method: 'POST', headers: api.secretHeaders, body: JSON.stringify({ allowed_origins: ['not an origin'] }) }),
+      await t.api.request(`/v1/publishable_keys/${t.stack.keys.publishable}`, { method: 'POST', headers: t.api.secretHeaders, body: JSON.stringify({ allowed_origins: ['not an origin'] }) }),
     );
     assert.equal(bad.status, 400);
     assert.equal(bad.error.param, 'allowed_origins.0');

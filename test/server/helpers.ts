@@ -5,6 +5,7 @@
  * on that PostgreSQL server.
  */
 import { randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
 import { startStack, type Stack } from '../../server/stack.ts';
 
 export async function startTestStack(options: { settleAfterMs?: number } = {}): Promise<Stack> {
@@ -70,4 +71,15 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** One stack for a test file: started before its tests, closed after them. */
+export function useTestStack(options: { settleAfterMs?: number } = {}) {
+  const context = {} as { stack: Stack; api: ReturnType<typeof client> };
+  before(async () => {
+    context.stack = await startTestStack(options);
+    context.api = client(context.stack);
+  });
+  after(() => context.stack?.close());
+  return context;
 }

@@ -1,25 +1,18 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestStack, client, card, eventually } from './helpers.ts';
-import type { Stack } from '../../server/stack.ts';
+import { useTestStack, startTestStack, client, card, eventually } from './helpers.ts';
 import { createPayAgencyAdapter } from '../../server/providers/payagency/adapter.ts';
 
-let stack: Stack;
-let api: ReturnType<typeof client>;
-before(async () => {
-  stack = await startTestStack();
-  api = client(stack);
-});
-after(() => stack.close());
+const t = useTestStack();
 
-const sim = (path: string, init?: RequestInit) => fetch(`${stack.sandboxUrl}/payagency${path}`, init);
-const txOf = (reference: string) => stack.payagency.transactions.get(reference)!;
+const sim = (path: string, init?: RequestInit) => fetch(`${t.stack.sandboxUrl}/payagency${path}`, init);
+const txOf = (reference: string) => t.stack.payagency.transactions.get(reference)!;
 
 describe('each PayAgency outcome through the payment server', () => {
   it('200 success → succeeded, with the normalized payment', async () => {
-    const { body } = await api.pay('5555555555554444');
+    const { body } = await t.api.pay('5555555555554444');
     assert.equal(body.status, 'succeeded');
-    const { status, body: payment } = await api.payment(body.id);
+    const { status, body: payment } = await t.api.payment(body.id);
     assert.equal(status, 200);
     assert.equal(payment.status, 'succeeded');
     assert.equal(payment.amount, 1500);
@@ -36,12 +29,12 @@ describe('each PayAgency outcome through the payment server', () => {
     assert.equal(tx.request.email, 'ada@example.com');
     assert.equal(tx.request.ip_address, '0.0.0.0');
     assert.equal(tx.request.card_number, '555555XXXXXX4444', 'the simulator keeps only the masked card');
-    assert.match(tx.request.webhook_url!, new RegExp(`^${stack.payUrl}/hooks/payagency/${body.id}/[A-Za-z0-9]{20,}$`));
-    assert.match(tx.request.response_url!, new RegExp(`^${stack.payUrl}/return/${body.id}/`));
+    assert.match(tx.request.webhook_url!, new RegExp(`^${t.stack.payUrl}/hooks/payagency/${body.id}/[A-Za-z0-9]{20,}$`));
+    assert.match(tx.request.response_url!, new RegExp(`^${t.stack.payUrl}/return/${body.id}/`));
   });
 
   it('300 redirected → requires_action; approving on the 3DS page settles it by webhook and returns the buyer', async () => {
-    const { body, session } = await api.pay('4000000000003220');
+    const { body, session } = await t.api.pay('4000000000003220');
     assert.equal(body.status, 'requires_action');
     assert.equal(body.next_action.type, 'redirect');
     assert.match(body.next_action.url, /\/payagency\/3ds\/T/);
@@ -49,73 +42,73 @@ describe('each PayAgency outcome through the payment server', () => {
     const approve = await fetch(`${body.next_action.url}/approve`, { method: 'POST', redirect: 'manual' });
     assert.equal(approve.status, 302);
     const returnTo = approve.headers.get('location')!;
-    assert.equal((await api.payment(body.id)).body.status, 'succeeded');
-    const back = await api.request(new URL(returnTo).pathname);
+    assert.equal((await t.api.payment(body.id)).body.status, 'succeeded');
+    const back = await t.api.request(new URL(returnTo).pathname);
     assert.equal(back.status, 303);
     const target = new URL(back.headers.get('location')!);
-    assert.equal(`${target.origin}${target.pathname}`, `${stack.demoUrl}/complete`);
+    assert.equal(`${target.origin}${target.pathname}`, `${t.stack.demoUrl}/complete`);
     assert.equal(target.searchParams.get('paykit_session'), session.id);
     assert.equal(target.searchParams.get('paykit_status'), 'succeeded');
-    const view = await api.request(`/v1/checkout/sessions/${session.id}`, { headers: api.publicHeaders(session.client_secret) });
+    const view = await t.api.request(`/v1/checkout/sessions/${session.id}`, { headers: t.api.publicHeaders(session.client_secret) });
     assert.equal(((await view.json()) as any).status, 'complete');
   });
 
   it('300 redirected then declined on the 3DS page → failed with the reason, and the buyer may retry', async () => {
-    const { body, session } = await api.pay('4000000000003220');
+    const { body, session } = await t.api.pay('4000000000003220');
     const decline = await fetch(`${body.next_action.url}/decline`, { method: 'POST', redirect: 'manual' });
-    const back = await api.request(new URL(decline.headers.get('location')!).pathname);
+    const back = await t.api.request(new URL(decline.headers.get('location')!).pathname);
     assert.equal(new URL(back.headers.get('location')!).searchParams.get('paykit_status'), 'failed');
-    const { body: payment } = await api.payment(body.id);
+    const { body: payment } = await t.api.payment(body.id);
     assert.equal(payment.status, 'failed');
     assert.equal(payment.error.message, '3DS authentication failed.');
-    const retry = await api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
+    const retry = await t.api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
     assert.equal(retry.body.status, 'succeeded');
     assert.notEqual(retry.body.id, body.id);
   });
 
   for (const [number, word] of [['4000000000000259', 'pending'], ['4000000000001976', 'to_be_confirm']] as const) {
     it(`${word === 'pending' ? 303 : 304} ${word} → processing, finished by the webhook`, async () => {
-      const { body } = await api.pay(number);
+      const { body } = await t.api.pay(number);
       assert.equal(body.status, 'processing');
-      const { body: pending } = await api.payment(body.id);
+      const { body: pending } = await t.api.payment(body.id);
       assert.equal(pending.status, 'processing');
       assert.equal(txOf(pending.provider_reference).word, word);
       const settle = await sim(`/sandbox/transactions/${pending.provider_reference}/settle`, { method: 'POST', body: '{"status":"success"}' });
       assert.equal(settle.status, 200);
-      assert.equal((await api.payment(body.id)).body.status, 'succeeded');
+      assert.equal((await t.api.payment(body.id)).body.status, 'succeeded');
     });
   }
 
   it('a pending payment settled as declined by webhook → failed with the bank message', async () => {
-    const { body } = await api.pay('4000000000003063');
-    const reference = (await api.payment(body.id)).body.provider_reference;
+    const { body } = await t.api.pay('4000000000003063');
+    const reference = (await t.api.payment(body.id)).body.provider_reference;
     await sim(`/sandbox/transactions/${reference}/settle`, { method: 'POST', body: '{"status":"failed","message":"Transaction declined by issuer."}' });
-    const { body: payment } = await api.payment(body.id);
+    const { body: payment } = await t.api.payment(body.id);
     assert.equal(payment.status, 'failed');
     assert.equal(payment.error.message, 'Transaction declined by issuer.');
   });
 
   it('400 failed → failed with the bank message', async () => {
-    const { body } = await api.pay('4000000000009995');
+    const { body } = await t.api.pay('4000000000009995');
     assert.equal(body.status, 'failed');
     assert.deepEqual(body.error, { code: 'card_declined', message: 'Insufficient Fund.' });
   });
 
   it('402 validation errors → failed with the offending fields named for the widget', async () => {
-    const { body } = await api.pay('4000000000000127');
+    const { body } = await t.api.pay('4000000000000127');
     assert.equal(body.status, 'failed');
     assert.equal(body.error.code, 'invalid_payment_details');
     assert.deepEqual(body.error.fields, { 'card.cvc': 'The card cvv field is invalid.' });
   });
 
   it('403 blocked → failed (blocked)', async () => {
-    const { body } = await api.pay('4000000000000069');
+    const { body } = await t.api.pay('4000000000000069');
     assert.equal(body.status, 'failed');
     assert.deepEqual(body.error, { code: 'payment_blocked', message: 'Expired card.' });
   });
 
   it('401 → a configuration error for the merchant, never a decline shown to the buyer', async () => {
-    const adapter = createPayAgencyAdapter({ baseUrl: `${stack.sandboxUrl}/payagency`, secretKey: 'sk_wrong', mode: 'test' });
+    const adapter = createPayAgencyAdapter({ baseUrl: `${t.stack.sandboxUrl}/payagency`, secretKey: 'sk_wrong', mode: 'test' });
     const outcome = await adapter.charge({
       paymentId: 'pay_x', amount: 1500, currency: 'USD', orderId: 'o1', description: null, card: card('4242424242424242'),
       customer: { email: 'a@example.com', firstName: 'A', lastName: 'B' }, ipAddress: '127.0.0.1',
@@ -128,23 +121,23 @@ describe('each PayAgency outcome through the payment server', () => {
   });
 
   it('an HTTP 500 from the provider → processing (in doubt), never success or a blind retry', async () => {
-    const before = stack.payagency.transactions.size;
-    const { body } = await api.pay('4000000000000119');
+    const before = t.stack.payagency.transactions.size;
+    const { body } = await t.api.pay('4000000000000119');
     assert.equal(body.status, 'processing');
-    assert.equal(stack.payagency.transactions.size, before);
+    assert.equal(t.stack.payagency.transactions.size, before);
   });
 
   it('a second confirm while a payment is in progress is refused, so nothing is charged twice', async () => {
-    const { body, session } = await api.pay('4000000000000259');
+    const { body, session } = await t.api.pay('4000000000000259');
     assert.equal(body.status, 'processing');
-    const again = await api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
+    const again = await t.api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'payment_in_progress');
   });
 
   it('a paid session cannot be paid again', async () => {
-    const { session } = await api.pay('4242424242424242');
-    const again = await api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
+    const { session } = await t.api.pay('4242424242424242');
+    const again = await t.api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'session_complete');
   });
@@ -154,47 +147,47 @@ describe('webhooks', () => {
   const hookPath = (url: string) => new URL(url).pathname;
 
   it('a webhook with a wrong token or for an unknown payment is 404 and changes nothing', async () => {
-    const { body } = await api.pay('4000000000000259');
-    const reference = (await api.payment(body.id)).body.provider_reference;
+    const { body } = await t.api.pay('4000000000000259');
+    const reference = (await t.api.payment(body.id)).body.provider_reference;
     const tx = txOf(reference);
     const good = hookPath(tx.request.webhook_url!);
     const payload = JSON.stringify({ status: 200, message: 'success', transaction: { transaction_id: reference, order: { amount: '15.00', currency: 'USD' }, result: { status: 'success', message: 'ok' } } });
     const wrongToken = good.replace(/\/[A-Za-z0-9]+$/, '/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     for (const path of [wrongToken, good.replace(body.id, 'pay_unknown000000000000000')]) {
-      const response = await api.request(path, { method: 'POST', body: payload, headers: { 'Content-Type': 'application/json' } });
+      const response = await t.api.request(path, { method: 'POST', body: payload, headers: { 'Content-Type': 'application/json' } });
       assert.equal(response.status, 404);
     }
-    assert.equal((await api.payment(body.id)).body.status, 'processing');
+    assert.equal((await t.api.payment(body.id)).body.status, 'processing');
   });
 
   it('a webhook that does not match the payment (amount) is refused and changes nothing', async () => {
-    const { body } = await api.pay('4000000000000259');
-    const reference = (await api.payment(body.id)).body.provider_reference;
+    const { body } = await t.api.pay('4000000000000259');
+    const reference = (await t.api.payment(body.id)).body.provider_reference;
     const path = hookPath(txOf(reference).request.webhook_url!);
     const payload = { status: 200, message: 'success', transaction: { transaction_id: reference, order: { amount: '1.00', currency: 'USD' }, result: { status: 'success', message: 'ok' } } };
-    const response = await api.request(path, { method: 'POST', body: JSON.stringify(payload) });
+    const response = await t.api.request(path, { method: 'POST', body: JSON.stringify(payload) });
     assert.equal(response.status, 400);
-    assert.equal((await api.payment(body.id)).body.status, 'processing');
-    const garbage = await api.request(path, { method: 'POST', body: '{"hello":' });
+    assert.equal((await t.api.payment(body.id)).body.status, 'processing');
+    const garbage = await t.api.request(path, { method: 'POST', body: '{"hello":' });
     assert.equal(garbage.status, 400);
   });
 
   it('a replayed or late webhook changes nothing once the outcome is decided', async () => {
-    const { body } = await api.pay('4000000000000259');
-    const reference = (await api.payment(body.id)).body.provider_reference;
+    const { body } = await t.api.pay('4000000000000259');
+    const reference = (await t.api.payment(body.id)).body.provider_reference;
     await sim(`/sandbox/transactions/${reference}/settle`, { method: 'POST', body: '{"status":"success"}' });
-    const events = async () => (await stack.db.query('SELECT to_status FROM payment_events WHERE payment_id = $1 ORDER BY id', [body.id])).map((r: any) => r.to_status);
+    const events = async () => (await t.stack.db.query('SELECT to_status FROM payment_events WHERE payment_id = $1 ORDER BY id', [body.id])).map((r: any) => r.to_status);
     const before = await events();
     assert.deepEqual(before, ['processing', 'succeeded']);
     await sim(`/sandbox/transactions/${reference}/resend-webhook`, { method: 'POST' });
     // A late "failed" for the same transaction must not undo the success either.
     const path = hookPath(txOf(reference).request.webhook_url!);
     const late = { status: 400, message: 'failed', transaction: { transaction_id: reference, order: { amount: '15.00', currency: 'USD' }, result: { status: 'failed', message: 'late' } } };
-    const response = await api.request(path, { method: 'POST', body: JSON.stringify(late) });
+    const response = await t.api.request(path, { method: 'POST', body: JSON.stringify(late) });
     assert.equal(response.status, 200);
     assert.equal(((await response.json()) as any).changed, false);
     assert.deepEqual(await events(), before);
-    assert.equal((await api.payment(body.id)).body.status, 'succeeded');
+    assert.equal((await t.api.payment(body.id)).body.status, 'succeeded');
   });
 
   it('the simulator settles pending payments by itself when told to', async () => {

@@ -1,17 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestStack, client, card, CUSTOMER } from './helpers.ts';
-import type { Stack } from '../../server/stack.ts';
+import { useTestStack, card, CUSTOMER } from './helpers.ts';
 
-let stack: Stack;
-let api: ReturnType<typeof client>;
-before(async () => {
-  stack = await startTestStack();
-  api = client(stack);
-});
-after(() => stack.close());
+const t = useTestStack();
 
-const count = async (table: string) => Number(((await stack.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0])!.n);
+const count = async (table: string) => Number(((await t.stack.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0])!.n);
 const base = { amount: 1500, currency: 'USD', return_url: 'https://shop.example/done', customer: CUSTOMER };
 
 describe('session creation rejects bad input with a 400 naming the field, and writes nothing', () => {
@@ -36,7 +29,7 @@ describe('session creation rejects bad input with a 400 naming the field, and wr
   for (const [name, body, param, code] of cases) {
     it(name, async () => {
       const before = await count('checkout_sessions');
-      const response = await api.request('/v1/checkout/sessions', { method: 'POST', headers: api.secretHeaders, body: JSON.stringify(body) });
+      const response = await t.api.request('/v1/checkout/sessions', { method: 'POST', headers: t.api.secretHeaders, body: JSON.stringify(body) });
       const { error } = (await response.json()) as any;
       assert.equal(response.status, 400);
       assert.equal(error.type, 'invalid_request_error');
@@ -49,19 +42,19 @@ describe('session creation rejects bad input with a 400 naming the field, and wr
 
   for (const [name, raw] of [['malformed JSON', '{"amount": 15'], ['an empty body', ''], ['a JSON array', '[1,2]'], ['JSON null', 'null']] as const) {
     it(`answers ${name} with invalid_json`, async () => {
-      const response = await api.request('/v1/checkout/sessions', { method: 'POST', headers: api.secretHeaders, body: raw });
+      const response = await t.api.request('/v1/checkout/sessions', { method: 'POST', headers: t.api.secretHeaders, body: raw });
       assert.equal(response.status, 400);
       assert.equal(((await response.json()) as any).error.code, 'invalid_json');
     });
   }
 
   it('refuses a body over the size limit with 413', async () => {
-    const response = await api.request('/v1/checkout/sessions', { method: 'POST', headers: api.secretHeaders, body: JSON.stringify({ ...base, description: 'x'.repeat(70_000) }) });
+    const response = await t.api.request('/v1/checkout/sessions', { method: 'POST', headers: t.api.secretHeaders, body: JSON.stringify({ ...base, description: 'x'.repeat(70_000) }) });
     assert.equal(response.status, 413);
   });
 
   it('accepts a lower-case currency and keeps amounts as integers of the minor unit', async () => {
-    const { status, body } = await api.createSession({ currency: 'jpy', amount: 1500 });
+    const { status, body } = await t.api.createSession({ currency: 'jpy', amount: 1500 });
     assert.equal(status, 201);
     assert.equal(body.currency, 'JPY');
     assert.equal(body.amount, 1500);
@@ -69,7 +62,7 @@ describe('session creation rejects bad input with a 400 naming the field, and wr
   });
 
   it('publishes an OpenAPI document generated from the same schemas that validate requests', async () => {
-    const response = await api.request('/openapi.json');
+    const response = await t.api.request('/openapi.json');
     const doc = (await response.json()) as any;
     assert.equal(doc.openapi, '3.1.0');
     const create = doc.components.schemas.CreateSession;
@@ -80,7 +73,7 @@ describe('session creation rejects bad input with a 400 naming the field, and wr
   });
 
   it('answers an unknown route with the error shape', async () => {
-    const response = await api.request('/v1/nothing');
+    const response = await t.api.request('/v1/nothing');
     assert.equal(response.status, 404);
     assert.equal(((await response.json()) as any).error.code, 'route_not_found');
   });
@@ -97,33 +90,33 @@ describe('confirmation rejects bad card input before any provider call', () => {
   ];
   for (const [name, cardBody, param] of cases) {
     it(name, async () => {
-      const { body: session } = await api.createSession();
-      const before = stack.payagency.transactions.size;
-      const { status, body } = await api.confirm(session, { payment_method: { type: 'card', card: cardBody } });
+      const { body: session } = await t.api.createSession();
+      const before = t.stack.payagency.transactions.size;
+      const { status, body } = await t.api.confirm(session, { payment_method: { type: 'card', card: cardBody } });
       assert.equal(status, 400);
       assert.equal(body.error.param, param);
-      assert.equal(stack.payagency.transactions.size, before, 'nothing reached the provider');
-      assert.equal((await stack.db.query('SELECT id FROM payments WHERE session_id = $1', [session.id])).length, 0);
+      assert.equal(t.stack.payagency.transactions.size, before, 'nothing reached the provider');
+      assert.equal((await t.stack.db.query('SELECT id FROM payments WHERE session_id = $1', [session.id])).length, 0);
     });
   }
 
   it('asks for an email when the session has none', async () => {
-    const { body: session } = await api.createSession({ customer: undefined });
-    const missing = await api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
+    const { body: session } = await t.api.createSession({ customer: undefined });
+    const missing = await t.api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
     assert.equal(missing.status, 400);
     assert.equal(missing.body.error.param, 'email');
-    const ok = await api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') }, email: 'buyer@example.com' });
+    const ok = await t.api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') }, email: 'buyer@example.com' });
     assert.equal(ok.body.status, 'succeeded');
   });
 
   it('never lets the browser set the amount', async () => {
-    const { body: session } = await api.createSession({ amount: 2599 });
-    const { status, body } = await api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') }, amount: 1 });
+    const { body: session } = await t.api.createSession({ amount: 2599 });
+    const { status, body } = await t.api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') }, amount: 1 });
     assert.equal(status, 400);
     assert.equal(body.error.param, 'amount');
-    const paid = await api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
+    const paid = await t.api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
     assert.equal(paid.body.amount, 2599);
-    const [tx] = [...stack.payagency.transactions.values()].slice(-1);
+    const [tx] = [...t.stack.payagency.transactions.values()].slice(-1);
     assert.equal(tx!.request.amount, '25.99');
   });
 });
