@@ -53,8 +53,32 @@ export const metadataSchema = z
 
 export const localeSchema = z.string().check(z.regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a locale such as en or pt-BR'));
 
-export const providerSchema = z.enum(['payagency']);
+export const providerSchema = z.enum(['payagency', 'pagou']);
 export type ProviderName = z.infer<typeof providerSchema>;
+
+/** How a buyer may pay. PIX is Brazil's instant payment, in BRL through Pagou. */
+export const PAYMENT_METHOD_TYPES = ['card', 'pix'] as const;
+export type PaymentMethodType = (typeof PAYMENT_METHOD_TYPES)[number];
+export const paymentMethodTypeSchema = z.enum(PAYMENT_METHOD_TYPES);
+
+/** The most installments any provider takes (Pagou: 1 to 12). */
+export const MAX_INSTALLMENTS = 12;
+export const installmentsSchema = z.int().check(
+  z.gte(1, `must be 1 to ${MAX_INSTALLMENTS}`),
+  z.lte(MAX_INSTALLMENTS, `must be 1 to ${MAX_INSTALLMENTS}`),
+);
+
+/** One line of the order; the line items' total must equal the session's amount. */
+export const lineItemSchema = z.strictObject({
+  name: text(200),
+  /** Price of one unit, in minor units. */
+  unit_amount: amountSchema,
+  quantity: z.int().check(z.gte(1, 'must be at least 1'), z.lte(100_000, 'must be at most 100000')),
+  sku: z.optional(text(64)),
+  /** True for physical goods that ship. */
+  tangible: z.optional(z.boolean()),
+});
+export type LineItem = z.infer<typeof lineItemSchema>;
 
 /** `POST /v1/checkout/sessions` (secret key). */
 export const createSessionSchema = z.strictObject({
@@ -66,7 +90,20 @@ export const createSessionSchema = z.strictObject({
   return_url: httpUrlSchema,
   metadata: z.optional(metadataSchema),
   locale: z.optional(localeSchema),
+  /** Defaults to pagou for BRL, payagency otherwise. */
   provider: z.optional(providerSchema),
+  line_items: z.optional(z.array(lineItemSchema).check(z.minLength(1, 'must have at least one item'), z.maxLength(100, 'may have at most 100 items'))),
+  /** The most installments the buyer may choose for a card payment (1, the default, offers none). */
+  max_installments: z.optional(installmentsSchema),
+  /** Which methods the buyer may use; defaults to every method the provider offers for the currency. */
+  payment_methods: z.optional(
+    z.array(paymentMethodTypeSchema).check(
+      z.minLength(1, 'must name at least one method'),
+      z.refine((list: string[]) => new Set(list).size === list.length, 'must not repeat a method'),
+    ),
+  ),
+  /** Ask the buyer for a phone number (PIX). */
+  collect_phone: z.optional(z.boolean()),
 });
 export type CreateSessionInput = z.infer<typeof createSessionSchema>;
 
@@ -95,12 +132,33 @@ export const cardSchema = z.strictObject({
 });
 export type CardInput = z.infer<typeof cardSchema>;
 
+/** A CPF (11 digits) or CNPJ (14 digits), punctuation allowed; check digits are verified by the server. */
+export const brDocumentSchema = z.string().check(z.regex(/^[0-9./ -]{11,20}$/, 'must be a CPF or CNPJ'));
+
+export const phoneSchema = z.string().check(z.regex(/^\+?[0-9 ()-]{4,20}$/, 'must be a phone number'));
+
+/** The payer of a PIX: Pagou needs their name and document (CPF or CNPJ). */
+export const pixPayerSchema = z.strictObject({
+  name: text(100),
+  document: brDocumentSchema,
+  phone: z.optional(phoneSchema),
+});
+export type PixPayerInput = z.infer<typeof pixPayerSchema>;
+
 /** `POST /v1/checkout/sessions/:id/confirm` (publishable key + client secret). */
 export const confirmSessionSchema = z.strictObject({
-  payment_method: z.strictObject({
-    type: z.literal('card'),
-    card: cardSchema,
-  }),
+  payment_method: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('card'),
+      card: cardSchema,
+      /** 1 (the default) to the session's max_installments. */
+      installments: z.optional(installmentsSchema),
+    }),
+    z.strictObject({
+      type: z.literal('pix'),
+      pix: pixPayerSchema,
+    }),
+  ]),
   /** Asked for by the widget when the session has no customer email. */
   email: z.optional(z.email().check(z.maxLength(254))),
 });
@@ -114,10 +172,18 @@ export interface PaymentError {
   fields?: Record<string, string>;
 }
 
-export interface NextAction {
-  type: 'redirect';
-  url: string;
-}
+/**
+ * What the buyer must do next:
+ * - `redirect`: go to `url` (3DS or bank page) and come back through the return route;
+ * - `pix`: pay the PIX code (`qr_code` is the copy-and-paste BR Code payload, also shown as a QR
+ *   code) before `expires_at`; the payment succeeds on its own once paid;
+ * - `three_ds_challenge`: show `url` (the provider's challenge page) in a modal until the payment
+ *   settles; the challenge expires at `expires_at`.
+ */
+export type NextAction =
+  | { type: 'redirect'; url: string }
+  | { type: 'pix'; qr_code: string; expires_at: string }
+  | { type: 'three_ds_challenge'; url: string; expires_at: string };
 
 /** The buyer-facing view of a payment, returned by confirm and by the public session read. */
 export interface PublicPayment {
@@ -125,6 +191,9 @@ export interface PublicPayment {
   status: PaymentStatus;
   amount: number;
   currency: string;
+  method: PaymentMethodType;
+  /** Card installments chosen (1 when none); null for other methods. */
+  installments: number | null;
   next_action: NextAction | null;
   error: PaymentError | null;
   card: { brand: string | null; last4: string | null } | null;
@@ -142,6 +211,12 @@ export interface PublicSession {
   merchant_name: string;
   /** True when the widget must ask the buyer for an email address. */
   requires_email: boolean;
+  /** The methods to offer, in the merchant's order. */
+  payment_methods: PaymentMethodType[];
+  /** The most card installments to offer; 1 means no installment choice. */
+  max_installments: number;
+  /** True when the widget must ask for a phone number (PIX). */
+  collect_phone: boolean;
   payment: PublicPayment | null;
 }
 

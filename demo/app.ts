@@ -32,16 +32,35 @@ interface Product {
   id: string;
   name: string;
   blurb: string;
-  /** Minor units of USD. */
+  /** Minor units of `currency`. */
   price: number;
+  currency: 'USD' | 'BRL';
   art: 'mug' | 'tee';
+  /** What else the session carries for this product (Brazil: PIX, installments, Portuguese). */
+  session?: Record<string, unknown>;
 }
 
 export const PRODUCTS: readonly Product[] = [
-  { id: 'enamel-mug', name: 'Paykit enamel mug', blurb: 'Holds 350 ml of coffee through a long code review.', price: 1800, art: 'mug' },
-  { id: 'logo-tee', name: 'Paykit T-shirt', blurb: 'Organic cotton, with the logo small on the chest.', price: 2900, art: 'tee' },
+  { id: 'enamel-mug', name: 'Paykit enamel mug', blurb: 'Holds 350 ml of coffee through a long code review.', price: 1800, currency: 'USD', art: 'mug' },
+  { id: 'logo-tee', name: 'Paykit T-shirt', blurb: 'Organic cotton, with the logo small on the chest.', price: 2900, currency: 'USD', art: 'tee' },
+  {
+    id: 'camiseta',
+    name: 'Camiseta Paykit (Brasil)',
+    blurb: 'Paid in reais: PIX, or a card in up to 12 installments, in Portuguese.',
+    price: 12990,
+    currency: 'BRL',
+    art: 'tee',
+    session: {
+      locale: 'pt-BR',
+      max_installments: 12,
+      payment_methods: ['pix', 'card'],
+      line_items: [
+        { name: 'Camiseta Paykit', unit_amount: 11990, quantity: 1, sku: 'TEE-BR-M', tangible: true },
+        { name: 'Frete', unit_amount: 1000, quantity: 1, tangible: false },
+      ],
+    },
+  },
 ];
-const CURRENCY = 'USD';
 const STORE = 'Paykit Demo Store';
 
 /** The demo buyer; `guest` checkouts leave the email out so the widget asks for it. */
@@ -54,10 +73,16 @@ const sessionSchema = z.looseObject({
   amount: z.number(),
   currency: z.string(),
   description: z.string().nullish(),
+  locale: z.string().nullish(),
+  provider: z.string().optional(),
+  payment_methods: z.array(z.string()).optional(),
+  line_items: z.array(z.object({ name: z.string(), unit_amount: z.number(), quantity: z.number() })).nullish(),
   payment: z
     .looseObject({
       id: z.string(),
       status: z.string(),
+      method: z.string().optional(),
+      provider_reference: z.string().nullish(),
       error: z.looseObject({ code: z.string(), message: z.string() }).nullish(),
     })
     .nullish(),
@@ -145,10 +170,10 @@ export function createDemoApp(options: DemoAppOptions): Hono {
     return session.data;
   }
 
-  async function testCards(): Promise<{ number: string; description: string }[]> {
+  async function testCards(provider: 'payagency' | 'pagou'): Promise<{ number: string; description: string }[]> {
     if (!sandboxUrl) return [];
     try {
-      const response = await fetch(`${sandboxUrl}/payagency/sandbox/test-cards`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`${sandboxUrl}/${provider}/sandbox/test-cards`, { signal: AbortSignal.timeout(2_000) });
       if (!response.ok) return [];
       const cards = z.array(z.object({ number: z.string(), description: z.string() })).safeParse(await response.json());
       return cards.success ? cards.data : [];
@@ -195,13 +220,29 @@ ${main}
   }
 
   function orderSummary(session: Session): SafeHtml {
+    const locale = session.locale ?? 'en-US';
+    const lines = session.line_items ?? [
+      { name: session.description ?? 'Order', unit_amount: session.amount, quantity: 1 },
+    ];
     return html`<section class="panel summary" aria-labelledby="summary-title">
   <h2 id="summary-title">Your order</h2>
   <dl class="order-lines">
-    <dt>${session.description ?? 'Order'}</dt><dd>${formatAmount(session.amount, session.currency, 'en-US')}</dd>
+    ${lines.map((line) => html`<dt>${line.quantity > 1 ? `${line.quantity} × ` : ''}${line.name}</dt><dd>${formatAmount(line.unit_amount * line.quantity, session.currency, locale)}</dd>`)}
   </dl>
-  <p class="total"><span>Total</span> <strong>${formatAmount(session.amount, session.currency, 'en-US')}</strong></p>
+  <p class="total"><span>Total</span> <strong>${formatAmount(session.amount, session.currency, locale)}</strong></p>
   <p class="hint">Session <code>${session.id}</code></p>
+</section>`;
+  }
+
+  /** Sandbox only: a button that plays the buyer's bank paying the PIX code on screen. */
+  function pixSandbox(session: Session): SafeHtml | string {
+    if (!sandboxUrl || !session.payment_methods?.includes('pix')) return '';
+    return html`<section class="panel sandbox-pix" aria-labelledby="pix-sandbox-title">
+  <h2 id="pix-sandbox-title">Sandbox: play the payer</h2>
+  <p class="hint">After the PIX code shows, this pays it the way a buyer's bank app would. The checkout turns to success on its own.</p>
+  <button type="button" class="button" id="simulate-pix" data-session="${session.id}">Pay this PIX</button>
+  <p id="simulate-pix-result" class="hint" role="status"></p>
+  <p class="hint">Or paste the copied code at <a href="${sandboxUrl}/pagou/sandbox/pix" target="_blank" rel="noopener">the sandbox PIX page</a>.</p>
 </section>`;
   }
 
@@ -231,7 +272,7 @@ ${main}
   });
 
   app.get('/', async (c) => {
-    const cards = await testCards();
+    const [cards, brazilCards] = await Promise.all([testCards('payagency'), testCards('pagou')]);
     const products = PRODUCTS.map(
       (product) => html`<li class="product">
   <div class="product-art product-art-${product.art}" aria-hidden="true"></div>
@@ -239,23 +280,24 @@ ${main}
   <p>${product.blurb}</p>
   <form method="post" action="/checkout" class="buy">
     <input type="hidden" name="product" value="${product.id}">
-    <span class="price">${formatAmount(product.price, CURRENCY, 'en-US')}</span>
+    <span class="price">${formatAmount(product.price, product.currency, product.currency === 'BRL' ? 'pt-BR' : 'en-US')}</span>
     <button type="submit" class="button" data-product="${product.id}">Buy</button>
     <label class="guest"><input type="checkbox" name="guest" value="1"> Check out as a guest (the widget asks for an email)</label>
   </form>
 </li>`,
     );
-    const cardList =
-      cards.length === 0
+    const cardTable = (id: string, title: string, list: { number: string; description: string }[]) =>
+      list.length === 0
         ? ''
-        : html`<section class="panel test-cards" aria-labelledby="cards-title">
-  <h2 id="cards-title">PayAgency sandbox test cards</h2>
+        : html`<section class="panel test-cards" aria-labelledby="${id}">
+  <h2 id="${id}">${title}</h2>
   <p class="hint">Any future expiry date, any CVC, any name. The card number picks the outcome.</p>
   <table>
     <thead><tr><th scope="col">Card number</th><th scope="col">Outcome</th></tr></thead>
-    <tbody>${cards.map((card) => html`<tr><td><code>${groupCardNumber(card.number)}</code></td><td>${card.description}</td></tr>`)}</tbody>
+    <tbody>${list.map((card) => html`<tr><td><code>${groupCardNumber(card.number)}</code></td><td>${card.description}</td></tr>`)}</tbody>
   </table>
 </section>`;
+    const cardList = html`${cardTable('cards-title', 'PayAgency sandbox test cards (USD)', cards)}${cardTable('pagou-cards-title', 'Pagou sandbox test cards (BRL)', brazilCards)}`;
     return c.html(
       page(
         'Shop',
@@ -279,8 +321,9 @@ ${cardList}`,
         method: 'POST',
         idempotencyKey: randomUUID(),
         body: {
+          ...product.session,
           amount: product.price,
-          currency: CURRENCY,
+          currency: product.currency,
           order_id: `demo_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`,
           description: product.name,
           customer: guest ? { first_name: BUYER.first_name, last_name: BUYER.last_name } : BUYER,
@@ -304,13 +347,34 @@ ${cardList}`,
         page(
           'Checkout',
           html`<h1>Checkout</h1>
-<div class="checkout">${orderSummary(session)}${checkoutBlock(session)}</div>`,
+<div class="checkout">${orderSummary(session)}${checkoutBlock(session)}</div>
+${pixSandbox(session)}`,
           { widget: true },
         ),
       );
     } catch (error) {
       const { body, status } = errorPage(error);
       return c.html(body, status);
+    }
+  });
+
+  /** Sandbox only: pays the session's PIX at the Pagou sandbox (what the "Pay this PIX" button calls). */
+  app.post('/pay/:id/simulate-pix', async (c) => {
+    const id = c.req.param('id');
+    if (!sandboxUrl || !SESSION_ID.test(id)) return c.json({ ok: false, message: 'Not available.' }, 404);
+    try {
+      const session = await payApi(`/v1/checkout/sessions/${encodeURIComponent(id)}`);
+      const reference = session.payment?.method === 'pix' && session.payment.status === 'requires_action' ? session.payment.provider_reference : null;
+      if (!reference) return c.json({ ok: false, message: 'There is no PIX code waiting to be paid yet.' }, 409);
+      const response = await fetch(`${sandboxUrl}/pagou/sandbox/transactions/${encodeURIComponent(reference)}/pay`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!response.ok) return c.json({ ok: false, message: `The sandbox refused (HTTP ${response.status}).` }, 502);
+      return c.json({ ok: true, message: 'PIX paid at the sandbox bank.' });
+    } catch (error) {
+      const known = error instanceof PaymentServerError;
+      return c.json({ ok: false, message: known ? error.message : 'The sandbox could not be reached.' }, 502);
     }
   });
 

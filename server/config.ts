@@ -11,6 +11,7 @@
  * | PAYKIT_ALLOWED_ORIGINS | comma-separated origins allowed for the dev merchant's publishable key | the demo's origin |
  * | PAYKIT_TRUST_PROXY | `1` to take the buyer IP from X-Forwarded-For | off |
  * | PAYAGENCY_BASE_URL / PAYAGENCY_SECRET_KEY / PAYAGENCY_MODE | PayAgency credentials | the sandbox simulator |
+ * | PAGOU_BASE_URL / PAGOU_TOKEN | Pagou credentials (PIX and Brazilian cards) | the sandbox simulator |
  * | LOG_LEVEL | debug, info, warn, error | info |
  */
 import type { Level } from './log.ts';
@@ -31,7 +32,7 @@ export interface ServerConfig {
   returnWaitMs: number;
   /** Where the widget bundles are (dist/widget). */
   assetsDir: string;
-  providers: { payagency: ProviderConfig };
+  providers: { payagency: ProviderConfig; pagou: { baseUrl: string; token: string } };
   /** An IPv4 address to send when the buyer's address is IPv6 and the provider takes IPv4 only. */
   ipv4Fallback: string;
   logLevel: Level;

@@ -1,5 +1,5 @@
 /** Identifiers, secrets and their hashes. */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -55,4 +55,31 @@ export function verifyClientSecret(sessionId: string, secret: string, serverSecr
  */
 export function providerToken(serverSecret: string, purpose: 'webhook' | 'return', paymentId: string): string {
   return createHmac('sha256', serverSecret).update(`${purpose}:${paymentId}`).digest('base64url').replace(/[-_]/g, '').slice(0, 32);
+}
+
+const sealKey = (serverSecret: string) => createHmac('sha256', serverSecret).update('seal:v1').digest();
+
+/**
+ * Encrypts a secret we must keep for a while but never store in the clear (a provider's
+ * challenge client secret): AES-256-GCM under a key derived from the server secret,
+ * `v1.<iv>.<tag>.<ciphertext>` in base64url.
+ */
+export function seal(plaintext: string, serverSecret: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealKey(serverSecret), iv);
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+}
+
+/** The plaintext of `seal`, or null when the value was not sealed with this server secret. */
+export function unseal(sealed: string, serverSecret: string): string | null {
+  const [version, iv, tag, body] = sealed.split('.');
+  if (version !== 'v1' || !iv || !tag || body === undefined) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', sealKey(serverSecret), Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
 }

@@ -18,6 +18,8 @@ import { createLogger, memoryLogger, type Level, type Logger } from './log.ts';
 import { assertServerSecret, type ServerConfig } from './config.ts';
 import { createPayAgencyAdapter } from './providers/payagency/adapter.ts';
 import { createPayAgencySimulator } from './simulators/payagency/app.ts';
+import { createPagouAdapter } from './providers/pagou/adapter.ts';
+import { createPagouSimulator } from './simulators/pagou/app.ts';
 import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
 import { createDemoApp } from '../demo/app.ts';
 
@@ -36,8 +38,12 @@ export interface StackOptions {
   /** Keep logs in memory instead of printing them. */
   quiet?: boolean;
   logLevel?: Level;
-  /** How long the PayAgency sandbox waits before settling pending payments by webhook. */
+  /** How long the sandboxes wait before settling pending payments by webhook. */
   settleAfterMs?: number;
+  /** How long a Pagou sandbox PIX code lives (15 minutes). */
+  pixTtlMs?: number;
+  /** How long a Pagou sandbox 3DS challenge waits for the buyer (10 minutes). */
+  challengeTtlMs?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -49,6 +55,7 @@ export interface Stack {
   db: Db;
   log: Logger & { lines?: string[] };
   payagency: ReturnType<typeof createPayAgencySimulator>;
+  pagou: ReturnType<typeof createPagouSimulator>;
   config: ServerConfig;
   /** The payment server's Hono app, for tests that call `app.request()`. */
   app: ReturnType<typeof createApp>;
@@ -109,8 +116,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     publicUrl: `${sandbox.url}/payagency`,
     settleAfterMs: options.settleAfterMs ?? 2000,
   });
+  const pagouToken = env.PAGOU_TOKEN ?? `pagou_sandbox_${randomBytes(12).toString('hex')}`;
+  const pagou = createPagouSimulator({
+    token: pagouToken,
+    publicUrl: `${sandbox.url}/pagou`,
+    settleAfterMs: options.settleAfterMs ?? 2000,
+    ...(options.pixTtlMs ? { pixTtlMs: options.pixTtlMs } : {}),
+    ...(options.challengeTtlMs ? { challengeTtlMs: options.challengeTtlMs } : {}),
+    merchantName: 'Paykit Demo Store',
+    merchantCity: 'Sao Paulo',
+  });
   const sandboxApp = new Hono();
   sandboxApp.route('/payagency', payagency.app);
+  sandboxApp.route('/pagou', pagou.app);
   sandbox.use(sandboxApp.fetch);
 
   const config: ServerConfig = {
@@ -128,9 +146,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         secretKey: payagencyKey,
         mode: env.PAYAGENCY_MODE === 'live' ? 'live' : 'test',
       },
+      pagou: {
+        baseUrl: env.PAGOU_BASE_URL ?? `${sandbox.url}/pagou`,
+        token: pagouToken,
+      },
     },
   };
-  const adapters = { payagency: createPayAgencyAdapter(config.providers.payagency) };
+  const adapters = {
+    payagency: createPayAgencyAdapter({ ...config.providers.payagency, ipv4Fallback: config.ipv4Fallback }),
+    pagou: createPagouAdapter(config.providers.pagou),
+  };
   const app = createApp({ db, config, log, adapters });
   pay.use(app.fetch);
 
@@ -155,10 +180,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     db,
     log,
     payagency,
+    pagou,
     config,
     app,
     async close() {
       payagency.close();
+      pagou.close();
       await Promise.all(
         [pay, sandbox, demo].map(
           ({ server }) =>

@@ -46,3 +46,20 @@ for (const type of EVENTS) {
     }
   });
 }
+
+// Sandbox only: the "Pay this PIX" button asks this shop's backend to pay the PIX code at the
+// Pagou sandbox, as the buyer's bank would; the widget then turns to success on its own.
+const simulate = document.getElementById('simulate-pix');
+const simulateResult = document.getElementById('simulate-pix-result');
+simulate?.addEventListener('click', async () => {
+  simulate.disabled = true;
+  try {
+    const response = await fetch(`/pay/${encodeURIComponent(simulate.dataset.session ?? '')}/simulate-pix`, { method: 'POST' });
+    const body = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));
+    if (simulateResult) simulateResult.textContent = body.message ?? '';
+  } catch {
+    if (simulateResult) simulateResult.textContent = 'The shop could not be reached.';
+  } finally {
+    simulate.disabled = false;
+  }
+});

@@ -1,5 +1,6 @@
 /** Database rows and the API views built from them. */
-import type { Customer, PaymentStatus, PublicPayment, PublicSession, SessionStatus } from '../../contract/api.ts';
+import type { Customer, LineItem, NextAction, PaymentMethodType, PaymentStatus, PublicPayment, PublicSession, SessionStatus } from '../../contract/api.ts';
+import { unseal } from '../crypto.ts';
 
 export interface SessionRow {
   id: string;
@@ -15,6 +16,10 @@ export interface SessionRow {
   locale: string | null;
   provider: string;
   status: SessionStatus;
+  line_items: LineItem[] | null;
+  max_installments: number;
+  payment_methods: PaymentMethodType[];
+  collect_phone: boolean;
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -30,7 +35,10 @@ export interface PaymentRow {
   currency: string;
   status: PaymentStatus;
   provider: string;
+  method: PaymentMethodType;
+  installments: number | null;
   provider_reference: string | null;
+  provider_status: string | null;
   card_brand: string | null;
   card_bin: string | null;
   card_last4: string | null;
@@ -39,21 +47,42 @@ export interface PaymentRow {
   error_code: string | null;
   error_message: string | null;
   error_fields: Record<string, string> | null;
-  next_action: { type: 'redirect'; url: string } | null;
+  /** A NextAction, except that a challenge's URL is kept sealed (`sealed_url`). */
+  next_action: StoredNextAction | null;
   created_at: Date;
   updated_at: Date;
 }
 
+export type StoredNextAction =
+  | Exclude<NextAction, { type: 'three_ds_challenge' }>
+  | { type: 'three_ds_challenge'; sealed_url: string; expires_at: string };
+
 const iso = (value: Date | string) => new Date(value).toISOString();
 
+/** The next action as the buyer's frame needs it: the challenge URL unsealed. */
+function buyerNextAction(row: PaymentRow, serverSecret: string): NextAction | null {
+  const action = row.status === 'requires_action' ? row.next_action : null;
+  if (action?.type !== 'three_ds_challenge') return action;
+  const url = unseal(action.sealed_url, serverSecret);
+  return url ? { type: 'three_ds_challenge', url, expires_at: action.expires_at } : null;
+}
+
+/** The merchant's view of the next action: what the buyer is asked to do, without the provider's secrets. */
+function merchantNextAction(row: PaymentRow) {
+  const action = row.status === 'requires_action' ? row.next_action : null;
+  return action?.type === 'three_ds_challenge' ? { type: action.type, expires_at: action.expires_at } : action;
+}
+
 /** The buyer's view: no provider reference, no BIN, nothing the frame does not need. */
-export function publicPayment(row: PaymentRow): PublicPayment {
+export function publicPayment(row: PaymentRow, serverSecret: string): PublicPayment {
   return {
     id: row.id,
     status: row.status,
     amount: row.amount,
     currency: row.currency,
-    next_action: row.status === 'requires_action' ? row.next_action : null,
+    method: row.method,
+    installments: row.method === 'card' ? (row.installments ?? 1) : null,
+    next_action: buyerNextAction(row, serverSecret),
     error: row.error_code
       ? { code: row.error_code, message: row.error_message ?? '', ...(row.error_fields ? { fields: row.error_fields } : {}) }
       : null,
@@ -61,7 +90,7 @@ export function publicPayment(row: PaymentRow): PublicPayment {
   };
 }
 
-export function publicSession(session: SessionRow, merchantName: string, payment: PaymentRow | null): PublicSession {
+export function publicSession(session: SessionRow, merchantName: string, payment: PaymentRow | null, serverSecret: string): PublicSession {
   return {
     id: session.id,
     object: 'checkout.session',
@@ -72,7 +101,10 @@ export function publicSession(session: SessionRow, merchantName: string, payment
     locale: session.locale,
     merchant_name: merchantName,
     requires_email: !session.customer?.email,
-    payment: payment ? publicPayment(payment) : null,
+    payment_methods: session.payment_methods,
+    max_installments: session.max_installments,
+    collect_phone: session.collect_phone && !session.customer?.phone,
+    payment: payment ? publicPayment(payment, serverSecret) : null,
   };
 }
 
@@ -94,10 +126,13 @@ export function merchantPayment(row: PaymentRow) {
     currency: row.currency,
     provider: row.provider,
     provider_reference: row.provider_reference,
+    provider_status: row.provider_status,
+    method: row.method,
+    installments: row.installments,
     card: row.card_last4
       ? { brand: row.card_brand, first6: row.card_bin, last4: row.card_last4, exp_month: row.card_exp_month, exp_year: row.card_exp_year }
       : null,
-    next_action: row.status === 'requires_action' ? row.next_action : null,
+    next_action: merchantNextAction(row),
     error: row.error_code ? { code: row.error_code, message: row.error_message, fields: row.error_fields ?? undefined } : null,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
@@ -120,6 +155,10 @@ export function merchantSession(session: SessionRow, payment: PaymentRow | null)
     metadata: session.metadata,
     locale: session.locale,
     provider: session.provider,
+    line_items: session.line_items,
+    max_installments: session.max_installments,
+    payment_methods: session.payment_methods,
+    collect_phone: session.collect_phone,
     payment: payment ? merchantPayment(payment) : null,
     expires_at: iso(session.expires_at),
     created_at: iso(session.created_at),

@@ -3,28 +3,42 @@
  * provider's request, send it over HTTP to a base URL (the real provider or its sandbox
  * simulator), and map the answer onto the state machine through one table each.
  */
-import type { CardInput, NextAction, PaymentStatus, ProviderName } from '../../contract/api.ts';
+import type { CardInput, LineItem, NextAction, PaymentMethodType, PaymentStatus, ProviderName } from '../../contract/api.ts';
+
+/** What the buyer pays with, as the adapter receives it. */
+export type ChargeMethod =
+  | { type: 'card'; card: CardInput; installments: number }
+  | { type: 'pix' };
 
 export interface ChargeRequest {
   paymentId: string;
+  sessionId: string;
   amount: number;
   currency: string;
   orderId: string;
   description: string | null;
-  card: CardInput;
+  method: ChargeMethod;
   customer: {
     email: string;
+    /** The full name as the buyer gave it (PIX payer, or the name on the card). */
+    name: string;
     firstName: string;
     lastName: string;
     phone?: string;
+    /** A Brazilian CPF or CNPJ, digits only. */
+    document?: { type: 'CPF' | 'CNPJ'; number: string };
     address?: string;
     city?: string;
     state?: string;
     zip?: string;
     country?: string;
   };
-  /** The buyer's IP address as the server saw it. */
-  ipAddress: string;
+  /** The session's line items, when the merchant gave them. */
+  lineItems: LineItem[] | null;
+  /** The session's metadata. */
+  metadata: Record<string, string>;
+  /** The buyer's IP address, IPv4 or IPv6, as the server saw it (undefined when unknown). */
+  buyerIp: string | undefined;
   /** Where the provider sends the buyer back after a redirect (our return route). */
   returnUrl: string;
   /** Our authenticated webhook route for this payment. */
@@ -42,16 +56,65 @@ export interface ProviderOutcome {
   providerStatus: string;
   /** True when the merchant's configuration is at fault (bad credentials): alert, don't blame the buyer. */
   configurationError?: boolean;
+  /** Card details the provider reported (brand, last 4) when Paykit did not see the card. */
+  card?: { brand?: string; last4?: string };
+}
+
+/** A provider's own record of a transaction, read back to confirm a webhook or reconcile. */
+export interface RetrievedTransaction extends ProviderOutcome {
+  /** Our payment id as the provider holds it (e.g. Pagou's `external_ref`). */
+  externalRef?: string;
+  amount?: number;
+  currency?: string;
 }
 
 export interface ProviderAdapter {
   readonly name: ProviderName;
+  /** The methods the provider offers for `currency` (empty: the currency is not supported). */
+  methods(currency: string): readonly PaymentMethodType[];
+  /** The most card installments the provider takes (1: none). */
+  readonly maxInstallments: number;
   /** The largest amount, in minor units, the provider accepts for `currency`. */
   maxAmount(currency: string): number;
   charge(request: ChargeRequest): Promise<ProviderOutcome>;
   /** Maps a webhook body; null when it is not a well-formed notification. */
   parseWebhook(body: unknown): (ProviderOutcome & { amount?: number; currency?: string }) | null;
+  /**
+   * Reads a transaction back from the provider. When an adapter has it, webhooks are only a
+   * hint: the server believes what this returns. Null when the provider does not know it.
+   */
+  retrieve?(providerReference: string): Promise<RetrievedTransaction | null>;
+  /** Origins whose pages the frame may show in an iframe (3DS challenges). */
+  readonly frameOrigins?: readonly string[];
 }
 
 /** Messages shown to buyers for failures that are not theirs to fix. */
 export const GENERIC_FAILURE = 'This payment could not be processed. Please try again later or use another payment method.';
+
+/** Throws away nothing that identifies a network failure: the Node `fetch` cause code, if any. */
+export function networkCode(error: unknown): string | undefined {
+  return (error as { cause?: { code?: string } })?.cause?.code;
+}
+
+/**
+ * A request that never reached the provider (connection refused, DNS) cannot have charged: it
+ * fails and the buyer may retry. Anything else (timeout, reset mid-way) is in doubt: processing.
+ */
+export function networkOutcome(error: unknown): ProviderOutcome {
+  const code = networkCode(error);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return { status: 'failed', providerStatus: `network_${code}`, error: { code: 'provider_unavailable', message: GENERIC_FAILURE } };
+  }
+  return { status: 'processing', providerStatus: `network_${code ?? (error as Error)?.name ?? 'error'}` };
+}
+
+/** `value` as an absolute http(s) URL, or null. */
+export function safeHttpUrl(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}

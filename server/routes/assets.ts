@@ -18,7 +18,8 @@ const TYPES: Record<string, string> = {
 
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
-export function frameCsp(parentOrigin: string | null): string {
+/** The frame's CSP; `frameSources` are the providers' 3DS challenge origins, shown in the frame's modal. */
+export function frameCsp(parentOrigin: string | null, frameSources: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -28,6 +29,7 @@ export function frameCsp(parentOrigin: string | null): string {
     "font-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
+    `frame-src ${frameSources.length ? frameSources.join(' ') : "'none'"}`,
     `frame-ancestors ${parentOrigin ?? "'none'"}`,
   ].join('; ');
 }
@@ -36,6 +38,7 @@ export function assetRoutes(deps: Deps) {
   const { db, config } = deps;
   const app = new Hono();
   const root = path.resolve(config.assetsDir);
+  const challengeOrigins = [...new Set(Object.values(deps.adapters).flatMap((adapter) => adapter.frameOrigins ?? []))];
 
   const serveFile = async (file: string, headers: Record<string, string>) => {
     const full = path.resolve(root, file);
@@ -84,7 +87,7 @@ export function assetRoutes(deps: Deps) {
     }
     return c.html(framePage('<script type="module" src="/assets/frame.js"></script>'), 200, {
       ...security,
-      'Content-Security-Policy': frameCsp(parent),
+      'Content-Security-Policy': frameCsp(parent, challengeOrigins),
     });
   });
 

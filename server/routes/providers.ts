@@ -8,6 +8,7 @@ import { providerToken, safeEqual } from '../crypto.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { applyOutcome, adapterFor, loadPayment, type Deps } from '../payments/service.ts';
 import type { SessionRow } from '../payments/rows.ts';
+import type { ProviderOutcome, RetrievedTransaction } from '../providers/types.ts';
 import { readRawBody } from '../validation.ts';
 
 export function providerRoutes(deps: Deps) {
@@ -31,17 +32,43 @@ export function providerRoutes(deps: Deps) {
     } catch {
       throw new ApiError(400, 'invalid_request_error', 'invalid_json', 'The webhook body is not valid JSON.');
     }
-    const outcome = adapterFor(deps, provider).parseWebhook(body);
-    if (!outcome) throw new ApiError(400, 'invalid_request_error', 'webhook_unrecognized', 'The webhook body is not a notification this route understands.');
+    const adapter = adapterFor(deps, provider);
+    const hint = adapter.parseWebhook(body);
+    if (!hint) throw new ApiError(400, 'invalid_request_error', 'webhook_unrecognized', 'The webhook body is not a notification this route understands.');
     const log = deps.log.child({ payment_id: payment.id, provider });
+    const mismatch = () => {
+      log.warn('webhook does not match the payment; ignored', { webhook_status: hint.providerStatus });
+      return new ApiError(400, 'invalid_request_error', 'webhook_mismatch', 'The webhook does not match this payment.');
+    };
     // A notification about another transaction or another amount is not about this payment.
     if (
-      (outcome.amount !== undefined && outcome.amount !== payment.amount) ||
-      (outcome.currency !== undefined && outcome.currency !== payment.currency) ||
-      (outcome.providerReference && payment.provider_reference && outcome.providerReference !== payment.provider_reference)
+      (hint.amount !== undefined && hint.amount !== payment.amount) ||
+      (hint.currency !== undefined && hint.currency !== payment.currency) ||
+      (hint.providerReference && payment.provider_reference && hint.providerReference !== payment.provider_reference)
     ) {
-      log.warn('webhook does not match the payment; ignored', { webhook_status: outcome.providerStatus });
-      throw new ApiError(400, 'invalid_request_error', 'webhook_mismatch', 'The webhook does not match this payment.');
+      throw mismatch();
+    }
+    let outcome: ProviderOutcome = hint;
+    if (adapter.retrieve) {
+      // The webhook only says "look": believe what the provider answers when asked.
+      const reference = payment.provider_reference ?? hint.providerReference;
+      if (!reference) throw mismatch();
+      let found: RetrievedTransaction | null;
+      try {
+        found = await adapter.retrieve(reference);
+      } catch (error) {
+        log.warn('could not confirm a webhook with the provider; asking it to retry', { error: String(error) });
+        throw new ApiError(503, 'api_error', 'provider_unreachable', 'The provider could not be asked about this payment; retry later.');
+      }
+      if (
+        !found ||
+        (found.externalRef !== undefined && found.externalRef !== payment.id) ||
+        (found.amount !== undefined && found.amount !== payment.amount) ||
+        (found.currency !== undefined && found.currency !== payment.currency)
+      ) {
+        throw mismatch();
+      }
+      outcome = found;
     }
     const changed = await applyOutcome(deps, payment.id, outcome, 'webhook');
     return c.json({ received: true, changed: Boolean(changed) });

@@ -62,7 +62,7 @@ export function sessionRoutes(deps: Deps) {
       return c.json({ ...merchantSession(session, payment), client_secret: clientSecretFor(session.id, config.serverSecret) });
     }
     const [merchant] = await db.query<{ name: string }>(`SELECT name FROM merchants WHERE id = $1`, [auth.merchantId]);
-    return c.json(publicSession(session, merchant?.name ?? '', payment));
+    return c.json(publicSession(session, merchant?.name ?? '', payment, config.serverSecret));
   });
 
   app.post('/:id/confirm', publicOnly, async (c) => {
@@ -71,7 +71,7 @@ export function sessionRoutes(deps: Deps) {
     checkClientSecret(c.req.header('x-client-secret'), id, config.serverSecret);
     return once(c, async (raw) => {
       const payment = await confirmSession(deps, auth, id, parseJsonBody(raw, confirmSessionSchema), buyerIp(c, config.trustProxy));
-      return { status: 200, body: publicPayment(payment) };
+      return { status: 200, body: publicPayment(payment, config.serverSecret) };
     });
   });
 

@@ -108,10 +108,11 @@ describe('each PayAgency outcome through the payment server', () => {
   });
 
   it('401 → a configuration error for the merchant, never a decline shown to the buyer', async () => {
-    const adapter = createPayAgencyAdapter({ baseUrl: `${t.stack.sandboxUrl}/payagency`, secretKey: 'sk_wrong', mode: 'test' });
+    const adapter = createPayAgencyAdapter({ baseUrl: `${t.stack.sandboxUrl}/payagency`, secretKey: 'sk_wrong', mode: 'test', ipv4Fallback: '0.0.0.0' });
     const outcome = await adapter.charge({
-      paymentId: 'pay_x', amount: 1500, currency: 'USD', orderId: 'o1', description: null, card: card('4242424242424242'),
-      customer: { email: 'a@example.com', firstName: 'A', lastName: 'B' }, ipAddress: '127.0.0.1',
+      paymentId: 'pay_x', sessionId: 'cs_x', amount: 1500, currency: 'USD', orderId: 'o1', description: null,
+      method: { type: 'card', card: card('4242424242424242'), installments: 1 },
+      customer: { email: 'a@example.com', name: 'A B', firstName: 'A', lastName: 'B' }, buyerIp: '127.0.0.1', lineItems: null, metadata: {},
       returnUrl: 'http://127.0.0.1/return', webhookUrl: 'http://127.0.0.1/hook',
     });
     assert.equal(outcome.status, 'failed');

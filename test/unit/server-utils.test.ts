@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryLogger, redactString } from '../../server/log.ts';
 import { clientSecretFor, sessionIdOfClientSecret, verifyClientSecret, randomToken } from '../../server/crypto.ts';
-import { checkCard, providerIpv4 } from '../../server/payments/service.ts';
+import { checkCard } from '../../server/payments/service.ts';
+import { ipv4Of, providerIpv4 } from '../../server/providers/ip.ts';
 import { buildPayAgencyRequest } from '../../server/providers/payagency/adapter.ts';
 
 describe('log redaction', () => {
@@ -64,15 +65,22 @@ describe('provider IP addresses', () => {
     assert.equal(providerIpv4('2001:db8::1', '192.0.2.1'), '192.0.2.1');
     assert.equal(providerIpv4(undefined, '0.0.0.0'), '0.0.0.0');
   });
+
+  it('gives no IPv4 for an IPv6 buyer or a malformed address (Pagou then gets no ip_address)', () => {
+    assert.equal(ipv4Of('2001:db8::1'), null);
+    assert.equal(ipv4Of('256.1.1.1'), null);
+    assert.equal(ipv4Of('01.2.3.4'), null);
+    assert.equal(ipv4Of('::FFFF:10.0.0.1'), '10.0.0.1');
+  });
 });
 
 describe('PayAgency request', () => {
   it('follows the documented fields, with a decimal amount string', () => {
     const body = buildPayAgencyRequest({
-      paymentId: 'pay_1', amount: 1005, currency: 'USD', orderId: 'order-9', description: null,
-      card: { number: '4242 4242 4242 4242', exp_month: 3, exp_year: 2031, cvc: '012', name: 'Ada Lovelace' },
-      customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', country: 'GB' },
-      ipAddress: '203.0.113.9', returnUrl: 'https://pay.example/return/pay_1/t', webhookUrl: 'https://pay.example/hooks/payagency/pay_1/t',
+      paymentId: 'pay_1', sessionId: 'cs_1', amount: 1005, currency: 'USD', orderId: 'order-9', description: null,
+      method: { type: 'card', card: { number: '4242 4242 4242 4242', exp_month: 3, exp_year: 2031, cvc: '012', name: 'Ada Lovelace' }, installments: 1 },
+      customer: { email: 'ada@example.com', name: 'Ada Lovelace', firstName: 'Ada', lastName: 'Lovelace', country: 'GB' },
+      lineItems: null, metadata: {}, buyerIp: '203.0.113.9', returnUrl: 'https://pay.example/return/pay_1/t', webhookUrl: 'https://pay.example/hooks/payagency/pay_1/t',
     });
     assert.deepEqual(body, {
       order_id: 'order-9', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', ip_address: '203.0.113.9', country: 'GB',

@@ -15,7 +15,8 @@
  */
 import { currencyExponent, toDecimalString } from '../../../contract/money.ts';
 import type { ChargeRequest, ProviderAdapter, ProviderOutcome } from '../types.ts';
-import { GENERIC_FAILURE } from '../types.ts';
+import { GENERIC_FAILURE, networkOutcome, safeHttpUrl } from '../types.ts';
+import { providerIpv4 } from '../ip.ts';
 import { mapPayAgencyStatus, PAYAGENCY_FIELDS } from './status.ts';
 import { fromDecimal } from '../../../contract/money.ts';
 
@@ -23,6 +24,8 @@ export interface PayAgencyOptions {
   baseUrl: string;
   secretKey: string;
   mode: 'test' | 'live';
+  /** Sent when the buyer's address is IPv6: PayAgency requires an IPv4 `ip_address`. */
+  ipv4Fallback: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -39,15 +42,17 @@ interface PayAgencyAnswer {
   };
 }
 
-export function buildPayAgencyRequest(request: ChargeRequest): Record<string, string> {
-  const { card, customer } = request;
+export function buildPayAgencyRequest(request: ChargeRequest, ipv4Fallback = '0.0.0.0'): Record<string, string> {
+  if (request.method.type !== 'card') throw new Error('PayAgency takes cards only');
+  const { card } = request.method;
+  const { customer } = request;
   const body: Record<string, string | undefined> = {
     order_id: request.orderId,
     first_name: customer.firstName,
     last_name: customer.lastName,
     email: customer.email,
     phone_number: customer.phone,
-    ip_address: request.ipAddress,
+    ip_address: providerIpv4(request.buyerIp, ipv4Fallback),
     address: customer.address,
     city: customer.city,
     state: customer.state,
@@ -76,7 +81,7 @@ export function mapPayAgencyAnswer(answer: PayAgencyAnswer, httpStatus?: number)
   const outcome: ProviderOutcome = { status: mapping.status, providerStatus, ...(providerReference ? { providerReference } : {}) };
 
   if (mapping.status === 'requires_action') {
-    const url = typeof answer.auth_url === 'string' ? safeHttpUrl(answer.auth_url) : null;
+    const url = safeHttpUrl(answer.auth_url);
     // A redirect without a usable URL cannot be completed by the buyer: wait for the webhook.
     return url ? { ...outcome, nextAction: { type: 'redirect', url } } : { ...outcome, status: 'processing' };
   }
@@ -111,20 +116,14 @@ function mapValidationErrors(errors: unknown): Record<string, string> {
   return fields;
 }
 
-function safeHttpUrl(value: string): string | null {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-  } catch {
-    return null;
-  }
-}
 
 export function createPayAgencyAdapter(options: PayAgencyOptions): ProviderAdapter {
   const send = options.fetch ?? fetch;
   const endpoint = `${options.baseUrl.replace(/\/$/, '')}/v1/${options.mode}/transaction`;
   return {
     name: 'payagency',
+    methods: () => ['card'],
+    maxInstallments: 1,
     maxAmount: (currency) => Math.floor(99_999_999 * 10 ** (currencyExponent(currency) - 2)),
 
     async charge(request) {
@@ -137,7 +136,7 @@ export function createPayAgencyAdapter(options: PayAgencyOptions): ProviderAdapt
             Accept: 'application/json',
             Authorization: `Bearer ${options.secretKey}`,
           },
-          body: JSON.stringify(buildPayAgencyRequest(request)),
+          body: JSON.stringify(buildPayAgencyRequest(request, options.ipv4Fallback)),
           signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
         });
       } catch (error) {
@@ -170,16 +169,4 @@ export function createPayAgencyAdapter(options: PayAgencyOptions): ProviderAdapt
       return { ...outcome, ...(amount === undefined ? {} : { amount }), ...(currency ? { currency } : {}) };
     },
   };
-}
-
-/**
- * A request that never reached PayAgency (connection refused, DNS) cannot have charged: it
- * fails and the buyer may retry. Anything else (timeout, reset mid-way) is in doubt: processing.
- */
-function networkOutcome(error: unknown): ProviderOutcome {
-  const code = (error as { cause?: { code?: string } })?.cause?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return { status: 'failed', providerStatus: `network_${code}`, error: { code: 'provider_unavailable', message: GENERIC_FAILURE } };
-  }
-  return { status: 'processing', providerStatus: `network_${code ?? (error as Error)?.name ?? 'error'}` };
 }
