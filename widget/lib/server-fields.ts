@@ -1,6 +1,6 @@
 /** Maps the API's field names in `error.fields` onto the widget's fields. */
 
-export type FieldName = 'email' | 'cardNumber' | 'expiry' | 'cvc' | 'name';
+export type FieldName = 'email' | 'cardNumber' | 'expiry' | 'cvc' | 'name' | 'document' | 'phone';
 
 const FIELD_OF_PARAM: Readonly<Record<string, FieldName>> = {
   'card.number': 'cardNumber',
@@ -15,6 +15,13 @@ const FIELD_OF_PARAM: Readonly<Record<string, FieldName>> = {
   'payment_method.card.exp_year': 'expiry',
   'payment_method.card.cvc': 'cvc',
   'payment_method.card.name': 'name',
+  // PIX payer
+  'pix.name': 'name',
+  'pix.document': 'document',
+  'pix.phone': 'phone',
+  'payment_method.pix.name': 'name',
+  'payment_method.pix.document': 'document',
+  'payment_method.pix.phone': 'phone',
 };
 
 /** { 'card.cvc': 'Wrong code' } → { cvc: 'Wrong code' }; unknown names are dropped, first message wins. */

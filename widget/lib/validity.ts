@@ -20,7 +20,16 @@ export type ErrorCode =
   | 'name.required'
   | 'name.invalid'
   | 'email.required'
-  | 'email.invalid';
+  | 'email.invalid'
+  // PIX payer
+  | 'full_name.required'
+  | 'full_name.invalid'
+  | 'document.required'
+  | 'document.incomplete'
+  | 'document.invalid'
+  | 'phone.required'
+  | 'phone.incomplete'
+  | 'phone.invalid';
 
 /** `code` is null only when the state is `valid`; for `empty` it is the field's `*.required` code. */
 export interface Validity {
