@@ -2,7 +2,9 @@
  * Browser component tests in real Chromium: `npx web-test-runner` (CHROME_PATH set by
  * scripts/browser.ts, or e.g. CHROME_PATH=/usr/bin/chromium).
  */
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -44,6 +46,38 @@ const commonJsAsEsm = {
   },
 };
 
+/**
+ * Vite's `import.meta.glob('./dir/*.ts')` (lazy form), which esbuild leaves alone: rewritten into
+ * `{ './dir/a.ts': () => import('./dir/a.ts'), … }` from the files really in that folder, as Vite
+ * does at build time. Only what the widget uses: a relative folder and a `*` in the file name.
+ */
+const GLOB_CALL = /import\.meta\.glob(?:<[^(]*>)?\(\s*(['"])(\.{1,2}\/[^'"*]*?)([^'"/]*\*[^'"/]*)\1\s*\)/g;
+let rootDir = process.cwd();
+
+/** @type {import('@web/dev-server-core').Plugin} */
+const importMetaGlob = {
+  name: 'paykit-import-meta-glob',
+  serverStart({ config }) {
+    rootDir = config.rootDir;
+  },
+  transform(context) {
+    if (!/\.(ts|js|mjs)$/.test(context.path) || typeof context.body !== 'string' || !context.body.includes('import.meta.glob')) return undefined;
+    const here = dirname(join(rootDir, decodeURIComponent(context.path)));
+    const body = context.body.replace(GLOB_CALL, (_call, _quote, folder, pattern) => {
+      const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+      const matches = new RegExp(`^${escaped}$`);
+      const names = readdirSync(join(here, folder)).filter((name) => matches.test(name)).sort();
+      const entries = names.map((name) => {
+        const path = posix.join(folder.replace(/\/$/, ''), name);
+        const specifier = JSON.stringify(path.startsWith('.') ? path : `./${path}`);
+        return `${specifier}: () => import(${specifier})`;
+      });
+      return `{ ${entries.join(', ')} }`;
+    });
+    return body === context.body ? undefined : { body };
+  },
+};
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/browser/**/*.test.ts'],
@@ -59,6 +93,7 @@ export default {
     a11ySnapshotPlugin(),
     commonJsAsEsm,
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+    importMetaGlob,
   ],
   browsers: [
     chromeLauncher({

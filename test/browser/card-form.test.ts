@@ -217,4 +217,21 @@ describe('Card form', () => {
     await settle(form);
     await expectNoAxeViolations(form);
   });
+  it('a failure the app learns later (e.g. a canceled 3-D Secure challenge) ends the attempt: shown, and the buyer can retry', async () => {
+    stub = stubFetch(() => jsonResponse(payment({ status: 'requires_action', next_action: { type: 'three_ds_challenge', url: 'https://acs.example/c', expires_at: new Date(Date.now() + 60_000).toISOString() } })));
+    const form = await mountForm();
+    const outcomes: Outcome[] = [];
+    form.addEventListener('pay-form-outcome', (e) => outcomes.push((e as CustomEvent<Outcome>).detail));
+    await fillValidCard(form);
+    await form.submit();
+    equal(outcomes[0]?.kind, 'challenge');
+    ok(payButton(form).disabled, 'still paying while the challenge is up');
+    form.failure = { kind: 'failed', code: 'challenge_canceled', message: 'The authentication with your bank was canceled. Please try again.', paymentId: 'pay_1', fields: null };
+    await settle(form);
+    equal(alertText(form), 'The authentication with your bank was canceled. Please try again.');
+    equal(payButton(form).disabled, false);
+    equal(byLabel(form, LABELS.number).readOnly, false);
+    await form.submit();
+    equal(stub.calls.length, 2, 'a second attempt');
+  });
 });

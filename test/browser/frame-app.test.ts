@@ -4,14 +4,16 @@
  * reading what the frame posts. The API is a fetch stub.
  */
 import { sendKeys } from '@web/test-runner-commands';
-import type { PublicSession } from '../../contract/api.ts';
+import type { NextAction, PublicPayment, PublicSession } from '../../contract/api.ts';
 import { envelopeOf, type FrameMessage, type HostMessageBody } from '../../contract/messages.ts';
 import '../../widget/frame/app/app.ts';
 import type { PayFrameApp } from '../../widget/frame/app/app.ts';
+import type { PayCardForm } from '../../widget/frame/card-form/card-form.ts';
+import { setLocale } from '../../widget/i18n/index.ts';
 import { deepEqual, equal, match, ok } from './helpers/assert.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { jsonResponse, stubFetch, type FetchStub, type Responder } from './helpers/fetch-stub.ts';
-import { alertText, byLabel, fillValidCard, KEY, LABELS, payment, SECRET, SESSION, settle } from './helpers/form.ts';
+import { alertText, byLabel, fillValidCard, KEY, LABELS, payButton, payment, SECRET, SESSION, settle, typeInto } from './helpers/form.ts';
 import { afterEach, describe, it } from './helpers/mocha.ts';
 import { tick, waitFor } from './helpers/wait.ts';
 
@@ -53,7 +55,37 @@ function api(sessions: Partial<PublicSession>[], confirm?: () => Response): Resp
 }
 
 const form = () => app!.shadowRoot!.querySelector('pay-card-form');
+const pixForm = () => app!.shadowRoot!.querySelector('pay-pix-form');
+const pixCode = () => app!.shadowRoot!.querySelector('pay-pix-code');
+const challenge = () => app!.shadowRoot!.querySelector('pay-challenge');
+const tabs = () => app!.shadowRoot!.querySelector('pay-method-tabs');
+const tabNamed = (name: string) => [...(tabs()?.shadowRoot?.querySelectorAll<HTMLElement>('[role="tab"]') ?? [])].find((t) => t.textContent?.trim() === name);
 const screenText = () => app!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
+/** The text the buyer sees in `element`'s shadow root (e.g. the PIX code view). */
+const shadowText = (element: Element | null | undefined) => element?.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+/** Another origin on the same dev server: the "bank" of the 3DS challenge. */
+const BANK = `${location.protocol}//${location.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${location.port}`;
+const BRL_SESSION: Partial<PublicSession> = { amount: 1500, currency: 'BRL', locale: 'pt-BR', payment_methods: ['card', 'pix'] };
+const PIX_PAYER = { name: 'Ana Souza', document: '52998224725' };
+
+function pixPayment(qrCode: string, overrides: Partial<PublicPayment> = {}): PublicPayment {
+  const next_action: NextAction = { type: 'pix', qr_code: qrCode, expires_at: inSeconds(600) };
+  return payment({ status: 'requires_action', currency: 'BRL', method: 'pix', installments: null, next_action, ...overrides });
+}
+
+function challengePayment(overrides: Partial<PublicPayment> = {}): PublicPayment {
+  const next_action: NextAction = { type: 'three_ds_challenge', url: `${BANK}/package.json?challenge=1`, expires_at: inSeconds(300) };
+  return payment({ status: 'requires_action', next_action, ...overrides });
+}
+
+/** Fills the PIX form (name and CPF) through the keyboard. */
+async function fillPix(f: HTMLElement & { updateComplete: Promise<unknown> }, labels = { name: 'Full name', document: 'CPF or CNPJ' }): Promise<void> {
+  const asForm = f as unknown as PayCardForm;
+  await typeInto(asForm, byLabel(asForm, labels.name), PIX_PAYER.name);
+  await typeInto(asForm, byLabel(asForm, labels.document), PIX_PAYER.document);
+}
 
 describe('Frame app', () => {
   afterEach(async () => {
@@ -61,6 +93,7 @@ describe('Frame app', () => {
     stub?.restore();
     app = stub = undefined;
     document.documentElement.removeAttribute('style');
+    await setLocale('en');
     posted.length = 0;
     await tick(); // let messages posted during the test arrive before the next one starts
     posted.length = 0;
@@ -226,5 +259,207 @@ describe('Frame app', () => {
       return last?.type === 'resize' && last.height === Math.ceil(app!.getBoundingClientRect().height) && last.height > 250;
     }, 'a resize matching the form height');
     for (const m of sent('resize')) ok(m.type === 'resize' && Number.isInteger(m.height));
+  });
+  it('offers one method without tabs', async () => {
+    mountApp(api([{ payment_methods: ['card'] }]));
+    init();
+    await settle(await waitFor(form, 'the form'));
+    equal(tabs(), null);
+    equal(pixForm(), null);
+  });
+
+  it('offers several methods as tabs, in the session order; the host submits the selected one', async () => {
+    mountApp(api([{ ...BRL_SESSION, locale: 'en-US', payment_methods: ['pix', 'card'] }], () => jsonResponse(payment({ currency: 'BRL' }))));
+    init();
+    const pix = await waitFor(pixForm, 'the PIX form');
+    await waitFor(() => tabNamed('Card'), 'the tabs');
+    deepEqual([...tabs()!.shadowRoot!.querySelectorAll('[role="tab"]')].map((t) => t.textContent?.trim()), ['PIX', 'Card']);
+    equal(tabNamed('PIX')!.getAttribute('aria-selected'), 'true', 'the first method is selected');
+    ok(pix.checkVisibility(), 'its form shows');
+    ok(!form()!.checkVisibility(), 'the other one does not');
+
+    tabNamed('PIX')!.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await waitFor(() => form()!.checkVisibility(), 'the card form');
+    equal(tabNamed('Card')!.getAttribute('aria-selected'), 'true');
+    deepEqual(sent('change').at(-1), envelopeOf({ type: 'change', complete: false, empty: true, brand: null }), 'the host hears the new form state');
+    const f = form()!;
+    await settle(f);
+    await fillValidCard(f);
+    host({ type: 'submit' });
+    await waitFor(() => sent('success').length, 'success');
+    equal(stub!.callsTo('/confirm').length, 1);
+    equal((stub!.callsTo('/confirm')[0]!.body as { payment_method: { type: string } }).payment_method.type, 'card');
+    await expectNoAxeViolations(app!);
+  });
+
+  it('PIX: shows the code, keeps polling and shows success once the payment arrives', async () => {
+    const session = { ...BRL_SESSION, locale: 'en-US' };
+    let reads = 0;
+    mountApp((call) => {
+      if (call.method === 'POST') return jsonResponse(pixPayment('00020126PIXCODE1'));
+      reads++;
+      const paid = reads > 5;
+      return jsonResponse({ ...SESSION, ...session, ...(reads > 1 ? { payment: paid ? payment({ currency: 'BRL', method: 'pix' }) : pixPayment('00020126PIXCODE1') } : {}) });
+    });
+    init();
+    await waitFor(() => tabNamed('PIX'), 'the tabs');
+    tabNamed('PIX')!.click();
+    const pix = await waitFor(pixForm, 'the PIX form');
+    await pix.updateComplete;
+    await fillPix(pix);
+    await pix.submit();
+    deepEqual(stub!.callsTo('/confirm')[0]!.body, { payment_method: { type: 'pix', pix: PIX_PAYER } });
+    const code = await waitFor(() => pixCode()?.shadowRoot && pixCode(), 'the PIX code view');
+    equal(code.qrCode, '00020126PIXCODE1');
+    equal(code.amount, 1500);
+    equal(code.currency, 'BRL');
+    ok(code.shadowRoot!.querySelector('svg.qr'), 'a QR code');
+    ok(!pix.checkVisibility(), 'the form makes way for the code');
+    deepEqual(sent('processing').at(-1), envelopeOf({ type: 'processing', paymentId: 'pay_1' }));
+    await waitFor(() => sent('success').length, 'success without a click');
+    match(screenText(), /Payment successful/);
+    ok(reads > 5, 'polled');
+  });
+
+  it('PIX: a code the server expired offers a new one, made with the same payer', async () => {
+    let confirms = 0;
+    let reads = 0;
+    const expired = pixPayment('CODE-1', { status: 'failed', next_action: null, error: { code: 'payment_expired', message: 'The PIX code expired.' } });
+    mountApp((call) => {
+      if (call.method === 'POST') return jsonResponse(pixPayment(`CODE-${++confirms}`, { id: `pay_${confirms}` }));
+      reads++;
+      const latest = reads === 1 ? null : confirms === 1 ? expired : pixPayment('CODE-2', { id: 'pay_2' });
+      return jsonResponse({ ...SESSION, ...BRL_SESSION, locale: 'en-US', payment_methods: ['pix'], payment: latest });
+    });
+    init();
+    const pix = await waitFor(pixForm, 'the PIX form');
+    equal(tabs(), null, 'one method: no tabs');
+    await pix.updateComplete;
+    await fillPix(pix);
+    await pix.submit();
+    const code = await waitFor(() => pixCode()?.shadowRoot && pixCode(), 'the code');
+    const regenerate = await waitFor(() => code.shadowRoot!.querySelector<HTMLButtonElement>('.regenerate'), 'the offer of a new code');
+    match(shadowText(code), /This code has expired/);
+    await waitFor(() => sent('failure').length, 'the failure told to the host');
+    equal((sent('failure')[0] as { code: string }).code, 'payment_expired');
+    regenerate.click();
+    await waitFor(() => pixCode()?.qrCode === 'CODE-2', 'the new code');
+    const [first, second] = stub!.callsTo('/confirm');
+    deepEqual(second!.body, first!.body, 'the same payer');
+    ok(!pixCode()!.shadowRoot!.querySelector('.regenerate'), 'a payable code again');
+  });
+
+  it('PIX: reloaded while a code waits, shows it again', async () => {
+    mountApp(api([{ ...BRL_SESSION, locale: 'en-US', payment: pixPayment('RESTORED') }]));
+    init();
+    const code = await waitFor(() => pixCode()?.shadowRoot && pixCode(), 'the code');
+    equal(code.qrCode, 'RESTORED');
+    ok(!pixForm()!.checkVisibility());
+    equal(sent('processing').length, 0, 'no event without a buyer action');
+  });
+
+  it('PIX: reloaded after the code expired, a new code asks for the payer again', async () => {
+    const stale = pixPayment('OLD', { next_action: { type: 'pix', qr_code: 'OLD', expires_at: inSeconds(-60) } });
+    mountApp(api([{ ...BRL_SESSION, locale: 'en-US', payment: stale }]));
+    init();
+    const code = await waitFor(() => pixCode()?.shadowRoot && pixCode(), 'the code');
+    const regenerate = await waitFor(() => code.shadowRoot!.querySelector<HTMLButtonElement>('.regenerate'), 'the offer of a new code');
+    regenerate.click();
+    await waitFor(() => pixForm()?.checkVisibility(), 'the PIX form');
+    equal(pixCode(), null);
+    equal(stub!.callsTo('/confirm').length, 0, 'nothing sent without the payer');
+  });
+
+  it('3-D Secure challenge: opens the modal, polls, closes it and shows success', async () => {
+    let reads = 0;
+    mountApp((call) => {
+      if (call.method === 'POST') return jsonResponse(challengePayment());
+      reads++;
+      return jsonResponse({ ...SESSION, ...(reads > 1 ? { payment: reads > 4 ? payment() : challengePayment() } : {}) });
+    });
+    init();
+    const f = await waitFor(form, 'the form');
+    await fillValidCard(f);
+    await f.submit();
+    const modal = await waitFor(() => challenge()?.shadowRoot?.querySelector('dialog[open]') && challenge(), 'the open challenge');
+    equal(modal.url, `${BANK}/package.json?challenge=1`);
+    deepEqual(sent('processing').at(-1), envelopeOf({ type: 'processing', paymentId: 'pay_1' }));
+    await waitFor(() => sent('success').length, 'success after polling');
+    equal(challenge(), null, 'the modal is gone');
+    match(screenText(), /Payment successful/);
+  });
+
+  it('3-D Secure challenge: canceled, the card form explains and the buyer can retry', async () => {
+    mountApp(api([{}, { payment: challengePayment() }], () => jsonResponse(challengePayment())));
+    init();
+    const f = await waitFor(form, 'the form');
+    await fillValidCard(f);
+    await f.submit();
+    const modal = await waitFor(() => challenge()?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'), 'the open challenge');
+    modal.querySelector<HTMLButtonElement>('.cancel')!.click();
+    await waitFor(() => alertText(f), 'the explanation');
+    equal(alertText(f), 'The authentication with your bank was canceled. Please try again.');
+    equal(challenge(), null);
+    equal(payButton(f).disabled, false, 'the buyer can pay again');
+    deepEqual(sent('failure').at(-1), envelopeOf({ type: 'failure', code: 'challenge_canceled', message: 'The authentication with your bank was canceled. Please try again.', paymentId: 'pay_1' }));
+    const reads = stub!.calls.filter((c) => c.method === 'GET').length;
+    await tick(100);
+    equal(stub!.calls.filter((c) => c.method === 'GET').length, reads, 'polling stopped');
+    await f.submit();
+    equal(stub!.callsTo('/confirm').length, 2, 'a new attempt');
+  });
+
+  it('3-D Secure challenge: an expired one says so in the card form', async () => {
+    mountApp(api([{}, { payment: challengePayment() }], () => jsonResponse(challengePayment({ next_action: { type: 'three_ds_challenge', url: `${BANK}/package.json`, expires_at: inSeconds(0.4) } }))));
+    init();
+    const f = await waitFor(form, 'the form');
+    await fillValidCard(f);
+    await f.submit();
+    await waitFor(() => challenge(), 'the challenge');
+    await waitFor(() => alertText(f), 'the explanation');
+    equal(alertText(f), 'The authentication with your bank expired. Please try again.');
+    equal(payButton(f).disabled, false);
+  });
+
+  it('3-D Secure challenge: reloaded while it is open, opens it again', async () => {
+    mountApp(api([{ payment: challengePayment() }]));
+    init();
+    await waitFor(() => challenge()?.shadowRoot?.querySelector('dialog[open]'), 'the open challenge');
+    ok(form(), 'over the card form');
+  });
+
+  it('speaks the session language: pt-BR strings and amounts', async () => {
+    mountApp(api([{ ...BRL_SESSION, max_installments: 3 }]));
+    init();
+    const f = await waitFor(form, 'the form');
+    await settle(f);
+    equal(payButton(f).textContent?.trim(), 'Pagar R$\u00a015,00');
+    const installments = [...f.shadowRoot!.querySelectorAll('label')].find((l) => l.textContent?.trim() === 'Parcelas');
+    ok(installments?.control instanceof HTMLSelectElement, 'the installments choice, there from the start');
+    ok(byLabel(f, 'Número do cartão'));
+    ok(byLabel(f, 'Validade'));
+    ok(byLabel(f, 'Código de segurança'));
+    ok(byLabel(f, 'Nome impresso no cartão'));
+    await waitFor(() => tabNamed('Cartão'), 'the tabs in Portuguese');
+    equal(app!.lang, 'pt-BR');
+    await expectNoAxeViolations(app!);
+  });
+
+  it('says a known decline in Portuguese, since the server and providers speak English', async () => {
+    mountApp(api([{ ...BRL_SESSION, payment: payment({ status: 'failed', error: { code: 'card_declined', message: 'Your card was declined.' } }) }]));
+    init();
+    const f = await waitFor(form, 'the form');
+    await settle(f);
+    equal(alertText(f), 'Seu pagamento foi recusado. Tente com outro cartão.');
+  });
+
+  it("the host's locale wins over the session's", async () => {
+    mountApp(api([BRL_SESSION]));
+    init({ locale: 'en-US' });
+    const f = await waitFor(form, 'the form');
+    await settle(f);
+    equal(payButton(f).textContent?.trim(), 'Pay R$15.00');
+    ok(byLabel(f, LABELS.number));
   });
 });

@@ -75,7 +75,7 @@ describe('<pay-checkout> on a merchant page', () => {
     const frame = await waitFor(() => element.shadowRoot?.querySelector('iframe'), 'the iframe');
     equal(frame.src, `${PAY}/frame/checkout?pk=${encodeURIComponent(KEY)}&origin=${encodeURIComponent(location.origin)}`);
     equal(frame.title, 'Secure payment form');
-    equal(frame.getAttribute('allow'), 'payment');
+    equal(frame.getAttribute('allow'), 'payment; clipboard-write');
     ok(!frame.src.includes(SECRET), 'no client secret in the URL');
     equal(getComputedStyle(frame).borderTopStyle, 'none');
     equal(getComputedStyle(frame).width, getComputedStyle(element).width);

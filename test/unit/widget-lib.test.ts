@@ -11,7 +11,7 @@ import { uuid } from '../../widget/lib/uuid.ts';
 import type { PublicPayment } from '../../contract/api.ts';
 
 const payment = (overrides: Partial<PublicPayment>): PublicPayment => ({
-  id: 'pay_1', status: 'succeeded', amount: 1500, currency: 'USD', next_action: null, error: null, card: null, ...overrides,
+  id: 'pay_1', status: 'succeeded', amount: 1500, currency: 'USD', method: 'card', installments: 1, next_action: null, error: null, card: null, ...overrides,
 });
 
 test('session id is the part of the client secret before _secret_', () => {
@@ -38,6 +38,24 @@ test('payment outcomes', () => {
   assert.equal(classifyPayment(payment({ status: 'something_new' as PublicPayment['status'] })).kind, 'processing', 'unknown is never success');
   assert.equal(isSettled(classifyPayment(payment({ status: 'processing' }))), false);
   assert.equal(isSettled(classifyPayment(payment({}))), true);
+});
+
+test('PIX codes and 3-D Secure challenges wait for the buyer: polling goes on while they show', () => {
+  const expires = '2030-01-01T00:10:00.000Z';
+  const pix = classifyPayment(payment({ status: 'requires_action', method: 'pix', installments: null, next_action: { type: 'pix', qr_code: '00020126BR.GOV.BCB.PIX', expires_at: expires } }));
+  assert.deepEqual(pix, { kind: 'pix', paymentId: 'pay_1', qrCode: '00020126BR.GOV.BCB.PIX', expiresAt: expires });
+  const challenge = classifyPayment(payment({ status: 'requires_action', next_action: { type: 'three_ds_challenge', url: 'https://acs.example/challenge/1', expires_at: expires } }));
+  assert.deepEqual(challenge, { kind: 'challenge', paymentId: 'pay_1', url: 'https://acs.example/challenge/1', expiresAt: expires });
+  assert.equal(isSettled(pix), false);
+  assert.equal(isSettled(challenge), false);
+  // Malformed actions are never shown: the payment counts as processing.
+  const action = (next_action: unknown) => classifyPayment(payment({ status: 'requires_action', next_action: next_action as PublicPayment['next_action'] })).kind;
+  assert.equal(action({ type: 'three_ds_challenge', url: 'javascript:alert(1)', expires_at: expires }), 'processing');
+  assert.equal(action({ type: 'three_ds_challenge', url: 'https://acs.example/c', expires_at: 'soon' }), 'processing');
+  assert.equal(action({ type: 'pix', qr_code: '', expires_at: expires }), 'processing');
+  assert.equal(action({ type: 'pix', qr_code: 'x' }), 'processing');
+  assert.equal(action({ type: 'something_new' }), 'processing');
+  assert.equal(action(null), 'processing');
 });
 
 test('server field names map onto widget fields', () => {

@@ -1,5 +1,5 @@
 /** What the buyer is told when a call fails or a payment is declined (translated, non-technical). */
-import { t } from '../i18n/index.ts';
+import { currentLocale, t, type MessageKey } from '../i18n/index.ts';
 import type { Failure } from '../lib/outcome.ts';
 import type { ApiFailure } from './api.ts';
 
@@ -19,7 +19,23 @@ export function failureFromApi(error: ApiFailure): Failure {
   return { kind: 'failed', code: error.code, message, paymentId: null, fields };
 }
 
-/** The text for a declined or failed payment. */
+/** Payment error codes the catalogues can say in the buyer's language. */
+const DECLINE_KEYS: Readonly<Record<string, MessageKey>> = {
+  card_declined: 'error.declined',
+  payment_blocked: 'error.declined',
+  payment_expired: 'error.payment_expired',
+  invalid_payment_details: 'error.invalid_details',
+  provider_unavailable: 'error.not_processed',
+  provider_rejected: 'error.not_processed',
+  provider_authentication_failed: 'error.not_processed',
+};
+
+/**
+ * The text for a declined or failed payment. In English, the server's message (it carries the
+ * bank's own reason); in another language, the catalogue's sentence for a known code, since
+ * the server and the providers speak English.
+ */
 export function declineMessage(failure: Failure): string {
-  return failure.message || t('error.declined');
+  const key = currentLocale() === 'en' ? undefined : DECLINE_KEYS[failure.code];
+  return (key && t(key)) || failure.message || t('error.declined');
 }

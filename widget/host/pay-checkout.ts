@@ -127,7 +127,8 @@ export class PayCheckout extends HTMLElement {
     if (!key || !this.getAttribute('client-secret') || !this.shadowRoot) return;
     const frame = document.createElement('iframe');
     frame.title = 'Secure payment form';
-    frame.allow = 'payment';
+    // clipboard-write: the PIX "copy code" button writes the code from inside the frame.
+    frame.allow = 'payment; clipboard-write';
     frame.src = `${PAY_ORIGIN}/frame/checkout?pk=${encodeURIComponent(key)}&origin=${encodeURIComponent(location.origin)}`;
     this.#frame = frame;
     this.shadowRoot.append(frame);

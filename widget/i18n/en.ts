@@ -1,6 +1,7 @@
 /**
- * English, the reference catalogue: every key the widget uses. Other catalogues
- * (e.g. `pt-BR.ts`) are `Catalogue`s and may leave keys out; missing keys fall back to these.
+ * English, the reference catalogue: every key the widget uses, always bundled. Other catalogues
+ * (`locales/<tag>.ts`, e.g. `locales/pt-BR.ts`, default-exporting a `Catalogue`) are found and
+ * loaded on demand by `index.ts`; a key they leave out falls back to these.
  * `{name}` placeholders are filled by `t(key, { name })`.
  */
 import type { ErrorCode } from '../lib/validity.ts';
@@ -20,6 +21,15 @@ const errors = {
   'name.invalid': 'Enter the name as it appears on the card.',
   'email.required': 'Enter your email address.',
   'email.invalid': 'Enter a valid email address, like name@example.com.',
+  // PIX
+  'full_name.required': 'Enter your full name.',
+  'full_name.invalid': 'Enter your full name in letters, up to 100 characters.',
+  'document.required': 'Enter your CPF or CNPJ.',
+  'document.incomplete': 'Your CPF or CNPJ is incomplete.',
+  'document.invalid': 'Your CPF or CNPJ is invalid.',
+  'phone.required': 'Enter your phone number.',
+  'phone.incomplete': 'Your phone number is incomplete.',
+  'phone.invalid': 'Enter a Brazilian phone number with area code, like (11) 91234-5678.',
 } satisfies Record<ErrorCode, string>;
 
 export const en = {
@@ -34,17 +44,56 @@ export const en = {
   'placeholder.cvc': 'CVC',
   'brand.detected': 'Card type: {brand}',
   'pay.button': 'Pay {amount}',
+  // PIX
+  'label.full_name': 'Full name',
+  'label.document': 'CPF or CNPJ',
+  'label.phone': 'Phone number',
+  'pix.button': 'Pay {amount} with PIX',
+  'pix.failed': 'We could not create the PIX code. Please try again.',
+  'pix.total': 'Total',
+  'pix.instructions': "Open your bank's app and scan the QR code, or copy the code and paste it in the app's PIX copy and paste option.",
+  'pix.qr_label': 'QR code for the PIX payment',
+  'pix.code_label': 'PIX copy and paste code',
+  'pix.copy': 'Copy code',
+  'pix.copied': 'Code copied',
+  'pix.copy_failed': 'Could not copy. Select the code and copy it.',
+  'pix.expires_in': 'Expires in {time}',
+  'pix.last_minute': 'Less than a minute left to pay with this code.',
+  'pix.expired': 'This code has expired',
+  'pix.regenerate': 'Generate a new code',
+  'pix.waiting': 'Waiting for payment…',
   'status.loading': 'Loading payment form…',
   'status.processing': 'Processing your payment…',
   'status.processing_slow': 'This is taking longer than usual. You can close this page: you will be notified once your payment is confirmed.',
   'status.redirecting': 'Taking you to your bank to confirm the payment…',
   'status.success': 'Payment successful',
   'error.declined': 'Your payment was declined. Please try another card.',
+  'error.payment_expired': 'This payment expired before it was completed. Please try again.',
+  'error.invalid_details': 'Some payment details were not accepted. Please check the highlighted fields.',
+  'error.not_processed': 'This payment could not be processed. Please try again later or use another payment method.',
   'error.network': 'We could not reach the payment service. Check your connection and try again.',
   'error.server': 'Something went wrong on our side. Please try again in a moment.',
   'error.unavailable': 'This payment form is not available right now. Please contact the seller.',
   'error.expired': 'This checkout has expired. Please go back to the shop and start again.',
   'error.complete': 'This checkout is already paid.',
+  'error.challenge_expired': 'The authentication with your bank expired. Please try again.',
+  'error.challenge_canceled': 'The authentication with your bank was canceled. Please try again.',
+  'error.challenge_invalid': 'The authentication with your bank could not be shown. Please try again.',
+  // payment methods and installments
+  'methods.label': 'Payment method',
+  'method.card': 'Card',
+  'method.pix': 'PIX',
+  'installments.label': 'Installments',
+  'installments.one': '1× {amount} (no interest)',
+  'installments.equal': '{count}× {each} · total {total}',
+  'installments.uneven': '{count}× {each} (first {first}) · total {total}',
+  // 3DS challenge
+  'challenge.title': 'Confirm the payment with your bank',
+  'challenge.explanation': 'Your bank needs to check that it is you. Follow the steps below. This window closes by itself once your bank answers.',
+  'challenge.frame_title': "Your bank's confirmation page",
+  'challenge.time_left': 'Time left: {time}',
+  'challenge.last_minute': 'Less than a minute left to confirm the payment.',
+  'challenge.cancel': 'Cancel',
 } as const;
 
 export type MessageKey = keyof typeof en;

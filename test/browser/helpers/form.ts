@@ -15,6 +15,9 @@ export const SESSION: PublicSession = {
   locale: 'en-US',
   merchant_name: 'Test shop',
   requires_email: false,
+  payment_methods: ['card'],
+  max_installments: 1,
+  collect_phone: false,
   payment: null,
 };
 
@@ -22,7 +25,7 @@ export const SECRET = 'cs_test1_secret_abc';
 export const KEY = 'pk_test_abc';
 
 export function payment(overrides: Partial<PublicPayment> = {}): PublicPayment {
-  return { id: 'pay_1', status: 'succeeded', amount: 1500, currency: 'USD', next_action: null, error: null, card: null, ...overrides };
+  return { id: 'pay_1', status: 'succeeded', amount: 1500, currency: 'USD', method: 'card', installments: 1, next_action: null, error: null, card: null, ...overrides };
 }
 
 /** A year two ahead, as YY, so expiry tests do not age. */

@@ -1,40 +1,86 @@
-import { LitElement, html } from 'lit';
-import type { PublicSession } from '../../../contract/api.ts';
+import { LitElement, html, nothing } from 'lit';
+import type { PaymentMethodType, PublicSession } from '../../../contract/api.ts';
 import type { HostMessage } from '../../../contract/messages.ts';
-import { setLocale, type MessageKey } from '../../i18n/index.ts';
+import { currentLocale, setLocale, t, type MessageKey } from '../../i18n/index.ts';
 import { formatPrice } from '../../lib/amount.ts';
 import { classifyPayment, isSettled, type Failure, type Outcome } from '../../lib/outcome.ts';
 import { poll } from '../../lib/poll.ts';
 import { sessionIdFromSecret } from '../../lib/session.ts';
 import { createCheckoutApi, type CheckoutApi } from '../api.ts';
 import { createBridge, type Bridge } from '../bridge.ts';
-import '../card-form/card-form.ts';
-import type { FormChange } from '../card-form/card-form.ts';
+import { loadInstallments, type FormChange } from '../card-form/card-form.ts';
+import type { ChallengeCloseDetail, PayChallenge } from '../challenge/challenge.ts';
 import { declineMessage, failureFromApi } from '../failure.ts';
+import type { MethodSelectDetail } from '../methods/methods.ts';
+import type { PayPixForm } from '../pix/pix-form.ts';
 import { tokens } from '../styles/tokens.ts';
 import { applyTheme } from '../theme.ts';
 import { appStyles } from './app.styles.ts';
 import { loadingView, processingView, successView, unavailableView } from './views.ts';
 
+type PixAction = Extract<Outcome, { kind: 'pix' }> & {
+  /** The code can no longer be paid (its time ran out, or the server expired it): offer a new one. */
+  readonly expired: boolean;
+};
+type ChallengeAction = Extract<Outcome, { kind: 'challenge' }>;
+
 type View =
   | { readonly kind: 'loading' }
-  | { readonly kind: 'form'; readonly failure: Failure | null }
+  /**
+   * The forms (tabs when there are several methods). `failure` goes to the form of `method`;
+   * `action` is what the buyer does next in the frame: pay a PIX code (shown instead of the
+   * forms) or pass a 3DS challenge (a modal over the card form).
+   */
+  | {
+      readonly kind: 'pay';
+      readonly failure: { readonly method: PaymentMethodType; readonly failure: Failure } | null;
+      readonly action: PixAction | ChallengeAction | null;
+    }
   | { readonly kind: 'processing'; readonly note: MessageKey }
   | { readonly kind: 'success' }
   | { readonly kind: 'unavailable'; readonly message: string };
 
+/** How long to keep polling past a PIX code's or a challenge's expiry (clocks differ, banks are late). */
+const EXPIRY_GRACE_MS = 30_000;
+
+const CHALLENGE_FAILURES: Record<ChallengeCloseDetail['reason'], MessageKey> = {
+  expired: 'error.challenge_expired',
+  canceled: 'error.challenge_canceled',
+  invalid: 'error.challenge_invalid',
+};
+
+/** A dynamic import, once; a failed one (say the network dropped) is tried again next time. */
+function lazy(load: () => Promise<unknown>): () => Promise<unknown> {
+  let loading: Promise<unknown> | null = null;
+  return () => (loading ??= load().catch((error: unknown) => ((loading = null), Promise.reject(error))));
+}
+
+// Parts of the frame many buyers never see are chunks of their own, keeping the entry small.
+/** The method tabs: loaded as soon as a session offers more than one method. */
+const loadMethodTabs = lazy(() => import('../methods/methods.ts'));
+/** The PIX form and its fields: loaded as soon as a session offers PIX. */
+const loadPixForm = lazy(() => import('../pix/pix-form.ts'));
+/** The PIX code view and its QR code encoder: once there is a code to pay. */
+const loadPixCode = lazy(() => import('../pix/pix-code.ts'));
+/** The 3DS challenge modal: once a bank asks for one. */
+const loadChallenge = lazy(() => import('../challenge/challenge.ts'));
+
 /**
  * @summary The payment frame's root: talks to the host over postMessage, loads the session,
- * shows the card form, then processing / success, and keeps the host's iframe at its height.
+ * shows the payment method tabs and forms, a PIX code or a 3DS challenge when the payment asks
+ * for one, then processing / success, and keeps the host's iframe at its height.
  *
- * Flow: posts `loaded`; on `init` applies the theme, reads the session and posts `ready`;
- * relays form changes and payment outcomes (`change`, `processing`, `success`, `failure`,
- * `redirect`); polls the session while a payment is processing; posts `resize` when its height changes.
+ * Flow: posts `loaded`; on `init` applies the theme, loads the language (the host's `locale`,
+ * else the session's, else the browser's), reads the session and posts `ready`; relays form
+ * changes and payment outcomes (`change`, `processing`, `success`, `failure`, `redirect`);
+ * polls the session while a payment is processing, a PIX code waits to be paid or a challenge
+ * is open; posts `resize` when its height changes.
  *
  * @property publishableKey - From the frame URL (`pk`).
  * @property parentOrigin - From the frame URL (`origin`): the only origin messages go to and come from.
  * @property pollInterval - Milliseconds between session polls while processing (1000).
- * @property pollTimeout - How long to poll before telling the buyer it takes longer (180000).
+ * @property pollTimeout - How long to poll before telling the buyer it takes longer (180000). A PIX
+ *   code or a challenge is polled at least until it expires.
  */
 export class PayFrameApp extends LitElement {
   static override styles = [tokens, appStyles];
@@ -44,6 +90,7 @@ export class PayFrameApp extends LitElement {
     pollInterval: { attribute: false },
     pollTimeout: { attribute: false },
     view: { state: true },
+    method: { state: true },
   };
 
   declare publishableKey: string;
@@ -51,6 +98,8 @@ export class PayFrameApp extends LitElement {
   declare pollInterval: number;
   declare pollTimeout: number;
   declare view: View;
+  /** The selected payment method (tab). */
+  declare method: PaymentMethodType;
 
   #bridge: Bridge | null = null;
   #unlisten: (() => void) | null = null;
@@ -60,6 +109,15 @@ export class PayFrameApp extends LitElement {
   #session: PublicSession | null = null;
   #locale: string | undefined;
   #polling: AbortController | null = null;
+  /** The last `change` of each form, so the host hears the selected form's state after a tab switch. */
+  #changes: Partial<Record<PaymentMethodType, FormChange>> = {};
+  /** The PIX form confirmed in this frame, so it can confirm again with the same payer. */
+  #pixConfirmed = false;
+  /** The PIX form could not be loaded: only the other methods are offered. */
+  #pixMissing = false;
+  /** The tabs could not be loaded: only the first method is offered. */
+  #tabsMissing = false;
+  #regenerating = false;
 
   constructor() {
     super();
@@ -68,6 +126,7 @@ export class PayFrameApp extends LitElement {
     this.pollInterval = 1000;
     this.pollTimeout = 180_000;
     this.view = { kind: 'loading' };
+    this.method = 'card';
   }
 
   override connectedCallback(): void {
@@ -87,20 +146,20 @@ export class PayFrameApp extends LitElement {
     this.#polling?.abort();
   }
 
+  /** The methods to offer, in the session's order (card when it names none), less any that failed to load. */
+  get #methods(): PaymentMethodType[] {
+    const named: readonly PaymentMethodType[] = this.#session?.payment_methods?.length ? this.#session.payment_methods : ['card'];
+    const methods = [...new Set(named)].filter((method) => method === 'card' || (method === 'pix' && !this.#pixMissing));
+    return this.#tabsMissing ? methods.slice(0, 1) : methods;
+  }
+
   protected override render() {
     const view = this.view;
     switch (view.kind) {
       case 'loading':
         return loadingView();
-      case 'form':
-        return html`<pay-card-form
-          .session=${this.#session}
-          .api=${this.#api}
-          .locale=${this.#locale}
-          .failure=${view.failure}
-          @pay-form-change=${this.#onFormChange}
-          @pay-form-outcome=${this.#onFormOutcome}
-        ></pay-card-form>`;
+      case 'pay':
+        return this.#payView(view);
       case 'processing':
         return processingView(view.note);
       case 'success':
@@ -110,10 +169,66 @@ export class PayFrameApp extends LitElement {
     }
   }
 
+  /**
+   * One template for every state of paying, so the forms (and what the buyer typed) survive a
+   * PIX code or a challenge coming and going.
+   */
+  #payView(view: Extract<View, { kind: 'pay' }>) {
+    const methods = this.#methods;
+    const session = this.#session;
+    const failure = (method: PaymentMethodType) => (view.failure?.method === method ? view.failure.failure : null);
+    const action = view.action;
+    const pix = action?.kind === 'pix' ? action : null;
+    const challenge = action?.kind === 'challenge' ? action : null;
+    const card = methods.includes('card')
+      ? html`<pay-card-form
+          slot="card"
+          .session=${session}
+          .api=${this.#api}
+          .locale=${this.#locale}
+          .failure=${failure('card')}
+          @pay-form-change=${this.#onFormChange}
+          @pay-form-outcome=${this.#onFormOutcome}
+        ></pay-card-form>`
+      : nothing;
+    const pixForm = methods.includes('pix')
+      ? html`<pay-pix-form
+          slot="pix"
+          .session=${session}
+          .api=${this.#api}
+          .locale=${this.#locale}
+          .failure=${failure('pix')}
+          @pay-form-change=${this.#onFormChange}
+          @pay-form-outcome=${this.#onFormOutcome}
+        ></pay-pix-form>`
+      : nothing;
+    const forms =
+      methods.length > 1
+        ? html`<pay-method-tabs .methods=${methods} .selected=${this.method} @pay-method-select=${this.#onMethodSelect}>${card}${pixForm}</pay-method-tabs>`
+        : methods[0] === 'pix'
+          ? pixForm
+          : card;
+    return html`<div class="methods" ?hidden=${pix !== null}>${forms}</div>
+      ${pix && session
+        ? html`<pay-pix-code
+            .qrCode=${pix.qrCode}
+            .expiresAt=${pix.expired ? new Date(0).toISOString() : pix.expiresAt}
+            .amount=${session.amount}
+            .currency=${session.currency}
+            .locale=${this.#locale}
+            @pay-pix-regenerate=${this.#onPixRegenerate}
+          ></pay-pix-code>`
+        : nothing}
+      ${challenge
+        ? html`<pay-challenge .url=${challenge.url} .expiresAt=${challenge.expiresAt} open @pay-challenge-close=${this.#onChallengeClose}></pay-challenge>`
+        : nothing}`;
+  }
+
   protected override updated(): void {
     // A new screen replaced the form: move focus to it if the buyer was working in the frame.
+    if (!document.hasFocus() || this.matches(':focus-within')) return;
     const status = this.renderRoot.querySelector<HTMLElement>('[tabindex="-1"]');
-    if (status && document.hasFocus() && !this.matches(':focus-within')) status.focus();
+    if (status) status.focus();
   }
 
   #onMessage(message: HostMessage): void {
@@ -125,15 +240,26 @@ export class PayFrameApp extends LitElement {
         applyTheme(message.theme);
         break;
       case 'submit':
-        void this.renderRoot.querySelector('pay-card-form')?.submit();
+        void this.#activeForm()?.submit();
         break;
     }
+  }
+
+  /** The form the pay button of the selected tab belongs to, unless a code or a challenge is up. */
+  #activeForm() {
+    if (this.view.kind !== 'pay' || this.view.action) return null;
+    return this.method === 'pix' ? this.#pixForm() : this.renderRoot.querySelector('pay-card-form');
+  }
+
+  #pixForm(): PayPixForm | null {
+    return this.renderRoot.querySelector('pay-pix-form');
   }
 
   async #init(clientSecret: string, theme: Extract<HostMessage, { type: 'init' }>['theme'], locale?: string): Promise<void> {
     if (this.#api) return; // one session per frame; a new one re-creates the frame
     applyTheme(theme);
-    setLocale(locale || navigator.language);
+    // Start on the language the frame already knows while the session loads.
+    const early = this.#useLocale(locale || navigator.language);
     const api = createCheckoutApi({
       base: '',
       publishableKey: this.publishableKey,
@@ -144,6 +270,7 @@ export class PayFrameApp extends LitElement {
     this.#api = api;
     const result = await api.getSession();
     if (!result.ok) {
+      await early;
       const failure = failureFromApi(result.error);
       this.view = { kind: 'unavailable', message: declineMessage(failure) };
       this.#postFailure({ ...failure, message: result.error.message });
@@ -151,8 +278,21 @@ export class PayFrameApp extends LitElement {
     }
     const session = result.value;
     this.#session = session;
+    // The host's explicit locale, then the session's, then the browser's.
     this.#locale = locale || session.locale || navigator.language;
-    setLocale(this.#locale);
+    // What this session needs beyond the card form, loaded while the language loads.
+    const methods = this.#methods;
+    const pix = methods.includes('pix') && loadPixForm().catch(() => (this.#pixMissing = true));
+    const tabs = methods.length > 1 && loadMethodTabs().catch(() => (this.#tabsMissing = true));
+    const installments = methods.includes('card') && session.max_installments > 1 && loadInstallments().catch(() => undefined);
+    await Promise.all([this.#useLocale(this.#locale), pix, tabs, installments]);
+    if (!this.#methods.length) {
+      // PIX only, and its form could not be loaded.
+      const message = t('error.network');
+      this.view = { kind: 'unavailable', message };
+      this.#postFailure({ kind: 'failed', code: 'network_error', message, paymentId: null, fields: null });
+      return;
+    }
     this.#bridge?.post({
       type: 'ready',
       session: { id: session.id, amount: session.amount, currency: session.currency, status: session.status },
@@ -160,52 +300,182 @@ export class PayFrameApp extends LitElement {
     this.#showSession(session);
   }
 
+  async #useLocale(locale: string): Promise<void> {
+    await setLocale(locale);
+    this.lang = currentLocale(); // the language the texts are in (overlapping calls: the last one's)
+    this.requestUpdate();
+  }
+
   #showSession(session: PublicSession): void {
-    const outcome = session.payment ? classifyPayment(session.payment) : null;
+    const payment = session.payment;
+    const outcome = payment ? classifyPayment(payment) : null;
+    const methods = this.#methods;
+    this.method = payment && methods.includes(payment.method) ? payment.method : (methods[0] ?? 'card');
     if (outcome?.kind === 'succeeded' || session.status === 'complete') {
       this.view = { kind: 'success' };
     } else if (session.status === 'expired') {
       this.view = { kind: 'unavailable', message: declineMessage({ kind: 'failed', code: 'session_expired', message: null, paymentId: null, fields: null }) };
+    } else if (outcome?.kind === 'pix') {
+      // Reloaded while a PIX code waits: show it again (with "new code" if its time ran out).
+      this.#showPix(outcome);
+    } else if (outcome?.kind === 'challenge') {
+      if (Date.parse(outcome.expiresAt) > Date.now()) this.#showChallenge(outcome);
+      else this.#showFailure('card', this.#challengeFailure('expired', outcome.paymentId));
     } else if (outcome && !isSettled(outcome)) {
       this.view = { kind: 'processing', note: 'status.processing' };
       void this.#poll();
     } else {
-      this.view = { kind: 'form', failure: outcome?.kind === 'failed' ? outcome : null };
+      const failure = outcome?.kind === 'failed' ? outcome : null;
+      this.view = { kind: 'pay', failure: failure ? { method: this.method, failure } : null, action: null };
     }
   }
 
+  #onMethodSelect(event: CustomEvent<MethodSelectDetail>): void {
+    this.method = event.detail.method;
+    const change = this.#changes[this.method] ?? { complete: false, empty: true, brand: null };
+    this.#bridge?.post({ type: 'change', ...change });
+  }
+
   #onFormChange(event: CustomEvent<FormChange>): void {
-    this.#bridge?.post({ type: 'change', ...event.detail });
+    const method: PaymentMethodType = (event.target as Element).localName === 'pay-pix-form' ? 'pix' : 'card';
+    this.#changes[method] = event.detail;
+    if (method === this.method) this.#bridge?.post({ type: 'change', ...event.detail });
   }
 
   #onFormOutcome(event: CustomEvent<Outcome>): void {
+    if ((event.target as Element).localName === 'pay-pix-form' && event.detail.kind !== 'failed') this.#pixConfirmed = true;
     this.#onOutcome(event.detail, false);
   }
 
   #onOutcome(outcome: Outcome, polled: boolean): void {
+    const action = this.view.kind === 'pay' ? this.view.action : null;
     switch (outcome.kind) {
       case 'succeeded':
+        this.#closeChallenge();
         this.view = { kind: 'success' };
         this.#bridge?.post({ type: 'success', paymentId: outcome.paymentId, status: outcome.status });
         break;
       case 'redirect':
+        this.#closeChallenge();
         this.view = { kind: 'processing', note: 'status.redirecting' };
         this.#bridge?.post({ type: 'redirect', url: outcome.url, paymentId: outcome.paymentId });
         break;
       case 'processing':
+        this.#closeChallenge();
         this.view = { kind: 'processing', note: 'status.processing' };
         this.#bridge?.post({ type: 'processing', paymentId: outcome.paymentId });
         void this.#poll();
         break;
+      case 'pix':
+        this.#showPix(outcome);
+        this.#bridge?.post({ type: 'processing', paymentId: outcome.paymentId });
+        break;
+      case 'challenge':
+        this.#showChallenge(outcome);
+        this.#bridge?.post({ type: 'processing', paymentId: outcome.paymentId });
+        break;
       case 'failed':
-        // The form shows its own declines; after polling it comes back with this one.
-        if (polled) this.view = { kind: 'form', failure: outcome };
+        if (polled && action?.kind === 'pix' && outcome.code === 'payment_expired') {
+          // The server expired the code before the buyer paid: offer a new one right there.
+          this.view = { kind: 'pay', failure: null, action: { ...action, expired: true } };
+        } else if (polled || action) {
+          // Back to the form the payment was made with, which shows the reason (the forms show
+          // their own declines when they confirm; a failed new PIX code also ends the old one).
+          this.#closeChallenge();
+          this.#showFailure(action?.kind === 'pix' ? 'pix' : action?.kind === 'challenge' ? 'card' : this.method, outcome);
+        }
         this.#postFailure({ ...outcome, message: declineMessage(outcome) });
         break;
     }
   }
 
-  async #poll(): Promise<void> {
+  #showFailure(method: PaymentMethodType, failure: Failure): void {
+    this.method = this.#methods.includes(method) ? method : this.method;
+    this.view = { kind: 'pay', failure: { method, failure }, action: null };
+    // The code, modal or status the buyer was on is gone: give their place back in the form.
+    void this.updateComplete.then(() => {
+      if (document.hasFocus() && !this.matches(':focus-within')) void this.#activeForm()?.showFailure(failure);
+    });
+  }
+
+  #showPix(outcome: Extract<Outcome, { kind: 'pix' }>): void {
+    const left = Date.parse(outcome.expiresAt) - Date.now();
+    this.method = 'pix';
+    this.view = { kind: 'pay', failure: null, action: { ...outcome, expired: left <= 0 } };
+    loadPixCode().then(async () => {
+      const code = this.renderRoot.querySelector('pay-pix-code');
+      await code?.updateComplete;
+      if (code && document.hasFocus() && !this.matches(':focus-within')) code.focus();
+    }, () => {
+      // Without the code view the buyer cannot pay this code: say so in the form, which can try again.
+      if (!this.#shows(outcome)) return;
+      this.#polling?.abort();
+      this.#showFailure('pix', { kind: 'failed', code: 'network_error', message: t('error.network'), paymentId: outcome.paymentId, fields: null });
+    });
+    if (left > 0) void this.#poll(left + EXPIRY_GRACE_MS);
+    else this.#polling?.abort();
+  }
+
+  #showChallenge(outcome: ChallengeAction): void {
+    this.method = 'card';
+    this.view = { kind: 'pay', failure: null, action: outcome };
+    loadChallenge().catch(() => {
+      if (!this.#shows(outcome)) return;
+      this.#polling?.abort();
+      this.#showFailure('card', this.#challengeFailure('invalid', outcome.paymentId));
+    });
+    void this.#poll(Date.parse(outcome.expiresAt) - Date.now() + EXPIRY_GRACE_MS);
+  }
+
+  /** True while `outcome`'s code or challenge is what the buyer is on. */
+  #shows(outcome: Extract<Outcome, { kind: 'pix' | 'challenge' }>): boolean {
+    const action = this.view.kind === 'pay' ? this.view.action : null;
+    return action?.kind === outcome.kind && action.paymentId === outcome.paymentId;
+  }
+
+  #challengeFailure(reason: ChallengeCloseDetail['reason'], paymentId: string): Failure {
+    return { kind: 'failed', code: `challenge_${reason}`, message: t(CHALLENGE_FAILURES[reason]), paymentId, fields: null };
+  }
+
+  /** Closes an open challenge modal without its close event (the payment settled). */
+  #closeChallenge(): void {
+    this.renderRoot.querySelector<PayChallenge>('pay-challenge')?.close();
+  }
+
+  #onChallengeClose(event: CustomEvent<ChallengeCloseDetail>): void {
+    const action = this.view.kind === 'pay' ? this.view.action : null;
+    if (action?.kind !== 'challenge') return;
+    // The buyer gave up or ran out of time: stop waiting and let them try again. A late answer
+    // from the bank is reconciled by the server on the next confirm.
+    this.#polling?.abort();
+    const failure = this.#challengeFailure(event.detail.reason, action.paymentId);
+    this.#showFailure('card', failure);
+    this.#postFailure(failure);
+  }
+
+  async #onPixRegenerate(): Promise<void> {
+    const action = this.view.kind === 'pay' ? this.view.action : null;
+    const form = this.#pixForm();
+    if (action?.kind !== 'pix' || !form || this.#regenerating) return;
+    this.#polling?.abort();
+    if (!this.#pixConfirmed) {
+      // Restored after a reload: the payer's details are gone. The form asks for them again.
+      this.view = { kind: 'pay', failure: null, action: null };
+      return;
+    }
+    this.#regenerating = true;
+    try {
+      await form.regenerate(); // its pay-form-outcome shows the new code, or the failure
+    } finally {
+      this.#regenerating = false;
+    }
+  }
+
+  /**
+   * Polls the session until the payment settles, then acts on it. Gives up after pollTimeout
+   * (or `atLeastMs`, for a PIX code or a challenge that lasts longer).
+   */
+  async #poll(atLeastMs = 0): Promise<void> {
     const api = this.#api;
     if (!api) return;
     this.#polling?.abort();
@@ -218,11 +488,18 @@ export class PayFrameApp extends LitElement {
         const next = classifyPayment(result.value.payment);
         return isSettled(next) ? next : undefined;
       },
-      { intervalMs: this.pollInterval, timeoutMs: this.pollTimeout, signal: controller.signal },
+      { intervalMs: this.pollInterval, timeoutMs: Math.max(this.pollTimeout, atLeastMs), signal: controller.signal },
     );
     if (controller.signal.aborted) return;
-    if (outcome) this.#onOutcome(outcome, true);
-    else this.view = { kind: 'processing', note: 'status.processing_slow' };
+    if (outcome) return this.#onOutcome(outcome, true);
+    const action = this.view.kind === 'pay' ? this.view.action : null;
+    if (action?.kind === 'pix') this.view = { kind: 'pay', failure: null, action: { ...action, expired: true } };
+    else if (action?.kind === 'challenge') {
+      this.#closeChallenge();
+      const failure = this.#challengeFailure('expired', action.paymentId);
+      this.#showFailure('card', failure);
+      this.#postFailure(failure);
+    } else this.view = { kind: 'processing', note: 'status.processing_slow' };
   }
 
   #postFailure(failure: Failure): void {

@@ -11,6 +11,27 @@ export const formStyles = css`
     grid-template-columns: repeat(auto-fit, minmax(min(100%, 8.5em), 1fr));
     gap: var(--_spacing);
   }
+  .field select {
+    display: block;
+    width: 100%;
+    min-height: 44px;
+    margin: 0;
+    padding: 10px 12px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_field-background);
+    color: var(--_text);
+    font: inherit;
+    font-size: max(16px, 1em); /* below 16px iOS zooms into the field */
+    text-overflow: ellipsis;
+  }
+  .field select:focus {
+    outline: 2px solid var(--_focus);
+    outline-offset: 1px;
+  }
+  .field select:disabled {
+    opacity: 0.7;
+  }
   .alert {
     padding: 12px 14px;
     border: 1px solid color-mix(in srgb, var(--_danger) 35%, transparent);

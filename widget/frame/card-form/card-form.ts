@@ -18,6 +18,9 @@ import { fieldStyles } from '../fields/field/field.styles.ts';
 import { tokens } from '../styles/tokens.ts';
 import { formStyles } from './card-form.styles.ts';
 
+/** The installments choice, a chunk of its own: most sessions offer none. */
+export const loadInstallments = () => import('./installments.ts');
+
 export interface FormChange {
   readonly complete: boolean;
   readonly empty: boolean;
@@ -28,15 +31,18 @@ const FIELDS = 'pay-email, pay-card-number, pay-expiry, pay-cvc, pay-cardholder-
 
 /**
  * @summary The card form inside the frame: card number, expiry, security code, name (and email
- * when the session needs one), a decline alert above them and the pay button.
+ * when the session needs one), an installments choice when the session offers more than one
+ * (`<pay-installments>`, loaded on demand: a native `<select>`, 1× by default), a decline alert
+ * above them and the pay button, which always shows the total.
  *
  * Submitting validates every field (flagging all, focusing the first invalid one), then confirms
  * the session once: a second submit while one is in flight is ignored, whatever the button's state.
  *
- * @property session - The PublicSession to pay (amount, currency, requires_email).
+ * @property session - The PublicSession to pay (amount, currency, requires_email, max_installments).
  * @property api - The API client that confirms the session.
  * @property locale - Locale for the amount on the pay button.
- * @property failure - A failure to show above the form when it appears (a previous decline).
+ * @property failure - A failure to show above the form (a previous decline, or one the app learned
+ *   after the confirm, e.g. by polling). Setting one ends the attempt in flight: the buyer may retry.
  * @fires pay-form-change - `{ complete, empty, brand }` when completeness or brand changes after buyer input.
  * @fires pay-form-outcome - The Outcome of a confirm attempt.
  */
@@ -120,7 +126,13 @@ export class PayCardForm extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('failure') && this.failure) this.alert = declineMessage(this.failure);
+    // Without it (it failed to load) the buyer simply pays at once.
+    if (changed.has('session') && (this.session?.max_installments ?? 1) > 1) void loadInstallments().catch(() => undefined);
+    if (changed.has('failure') && this.failure) {
+      this.alert = declineMessage(this.failure);
+      this.#inFlight = false;
+      this.paying = false;
+    }
   }
 
   protected override render() {
@@ -137,6 +149,15 @@ export class PayCardForm extends LitElement {
         <pay-cvc .brand=${this.brand} ?readonly=${busy}></pay-cvc>
       </div>
       <pay-cardholder-name ?readonly=${busy}></pay-cardholder-name>
+      ${session.max_installments > 1
+        ? html`<pay-installments
+            .amount=${session.amount}
+            .currency=${session.currency}
+            .max=${session.max_installments}
+            .locale=${this.locale}
+            ?disabled=${busy}
+          ></pay-installments>`
+        : nothing}
       <button type="submit" class="pay" ?disabled=${busy}>
         ${busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}<span>${t('pay.button', { amount })}</span>
       </button>
@@ -154,6 +175,7 @@ export class PayCardForm extends LitElement {
   #body(): ConfirmSessionInput {
     const expiry = this.#field('pay-expiry')?.expiry;
     const email = this.#field('pay-email');
+    const installments = this.#field('pay-installments')?.count ?? 1;
     return {
       payment_method: {
         type: 'card',
@@ -164,6 +186,7 @@ export class PayCardForm extends LitElement {
           cvc: this.#field('pay-cvc')?.value ?? '',
           name: this.#field('pay-cardholder-name')?.value.trim() ?? '',
         },
+        ...(installments > 1 ? { installments } : {}),
       },
       ...(email ? { email: email.value.trim() } : {}),
     };
