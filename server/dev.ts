@@ -10,20 +10,27 @@ const stack = await startStack({
   dataDir: env.PAYKIT_DATA_DIR ?? '.paykit',
 });
 
-const cards = stack.payagency && (await (await fetch(`${stack.sandboxUrl}/payagency/sandbox/test-cards`)).json()) as { number: string; description: string }[];
+type Card = { number: string; description: string };
+const cardsOf = async (provider: string) => (await (await fetch(`${stack.sandboxUrl}/${provider}/sandbox/test-cards`)).json()) as Card[];
+const list = (cards: Card[]) => cards.map((card) => `    ${card.number.padEnd(17)} ${card.description}`).join('\n');
+const [cards, brazilCards] = await Promise.all([cardsOf('payagency'), cardsOf('pagou')]);
 process.stdout.write(`
-  Paykit is running (${stack.db.kind === 'pglite' ? 'embedded PGlite in .paykit/db' : 'PostgreSQL'})
+  Paykit is running (${stack.db.kind === 'pglite' ? `embedded PGlite in ${env.PAYKIT_DATA_DIR ?? '.paykit'}/db` : 'PostgreSQL'})
 
   Demo shop         ${stack.demoUrl}
   Payment server    ${stack.payUrl}   (widget: ${stack.payUrl}/widget.js)
-  Sandbox providers ${stack.sandboxUrl}/payagency
+  Sandbox providers ${stack.sandboxUrl}/payagency  ${stack.sandboxUrl}/pagou
+  Sandbox PIX payer ${stack.sandboxUrl}/pagou/sandbox/pix
 
   Test keys (test mode, kept in .paykit/dev-keys.json)
     publishable  ${stack.keys.publishable}
     secret       ${stack.keys.secret}
 
-  PayAgency sandbox cards (any future expiry, any CVC):
-${cards.map((card) => `    ${card.number.padEnd(17)} ${card.description}`).join('\n')}
+  PayAgency sandbox cards, USD (any future expiry, any CVC):
+${list(cards)}
+
+  Pagou sandbox cards, BRL (the demo's Camiseta; PIX with any valid CPF, e.g. 529.982.247-25):
+${list(brazilCards)}
 
 `);
 

@@ -76,6 +76,13 @@ describe('no card data, key or client secret at rest or in logs', () => {
     const { session } = await t.api.pay('4000000000009995');
     await t.api.pay('4242424242424242');
     await t.api.pay('4000000000000127');
+    // Pagou: a card in installments, a 3DS challenge (whose provider client secret must be sealed) and a PIX.
+    const brl = { amount: 12990, currency: 'BRL', max_installments: 3 };
+    await t.api.pay('4111111111111111', brl);
+    const challenge = await t.api.pay('4000000000003220', brl);
+    const challengeSecret = new URL(challenge.body.next_action.url).searchParams.get('client_secret')!;
+    const pixSession = (await t.api.createSession(brl)).body;
+    await t.api.confirm(pixSession, { payment_method: { type: 'pix', pix: { name: 'Ana Souza', document: '529.982.247-25' } } });
     const tables = await t.stack.db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
     );
@@ -84,12 +91,13 @@ describe('no card data, key or client secret at rest or in logs', () => {
     for (const { table_name } of tables) dump += JSON.stringify(await t.stack.db.query(`SELECT * FROM ${table_name}`));
     const logs = t.stack.log.lines!.join('\n');
     for (const [where, text] of [['database', dump], ['logs', logs]] as const) {
-      for (const secret of ['4242424242424242', '4000000000009995', '4000000000000127', t.stack.keys.secret, session.client_secret]) {
+      const secrets = ['4242424242424242', '4000000000009995', '4000000000000127', '4111111111111111', '4000000000003220'];
+      for (const secret of [...secrets, t.stack.keys.secret, session.client_secret, challengeSecret]) {
         assert.ok(!text.includes(secret), `${where} must not contain ${secret.slice(0, 8)}…`);
       }
       assert.doesNotMatch(text, /"cvc"\s*:\s*"\d+"|card_cvv"\s*:\s*"\d/, `${where} must not contain a CVC`);
     }
     assert.match(dump, /"card_last4":"4242"/, 'the last four digits are kept');
-    assert.doesNotMatch(logs, /\/hooks\/payagency\/pay_\w+\/[A-Za-z0-9]{20,}/, 'webhook tokens are redacted from logs');
+    assert.doesNotMatch(logs, /\/hooks\/(payagency|pagou)\/pay_\w+\/[A-Za-z0-9]{20,}/, 'webhook tokens are redacted from logs');
   });
 });
