@@ -292,6 +292,12 @@ export async function applyOutcome(deps: Deps, paymentId: string, outcome: Provi
     log.error('provider rejected our credentials: check the provider secret key', { provider_status: outcome.providerStatus });
   }
   const changed = await deps.db.transaction(async (tx) => {
+    // A card refused while its 3DS challenge was open failed authentication, whatever the provider calls it.
+    const [current] = await tx.query<{ action: string | null }>(`SELECT next_action->>'type' AS action FROM payments WHERE id = $1`, [paymentId]);
+    if (outcome.status === 'failed' && outcome.error?.code === 'card_declined' && current?.action === 'three_ds_challenge') {
+      log.info('card refused during its 3DS challenge', { provider_reason: outcome.error.message });
+      outcome = { ...outcome, error: { code: 'authentication_failed', message: 'Your bank could not confirm this payment (3-D Secure authentication failed).' } };
+    }
     const moved = await transition(tx, paymentId, outcome.status, source, {
       providerReference: outcome.providerReference ?? null,
       nextAction: storedNextAction(outcome.nextAction, deps.config.serverSecret),

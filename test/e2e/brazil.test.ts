@@ -113,6 +113,18 @@ async function typeCard(page: Page, number: string) {
   await page.keyboard.type('Ana Souza');
 }
 
+/** Opens the checkout and pays with the challenge card: resolves with the open challenge dialog. */
+async function openChallenge() {
+  const watched = await openBrazilCheckout();
+  const { page } = watched;
+  await typeCard(page, '4000000000003220');
+  const frame = frameOf(page);
+  await frame.getByRole('button', { name: 'Pagar R$ 129,90' }).click();
+  const dialog = frame.getByRole('dialog', { name: 'Confirme o pagamento com o seu banco' });
+  await dialog.waitFor();
+  return { watched, page, frame, dialog };
+}
+
 function assertClean(watched: WatchedPage) {
   assert.deepEqual(watched.cspViolations, [], 'no Content-Security-Policy violation on the merchant page, in the frame or the challenge');
 }
@@ -185,13 +197,7 @@ describe('a Brazilian buyer in the demo shop', () => {
   });
 
   it('a 3DS challenge in a modal inside the frame: authenticated → success', async () => {
-    const watched = await openBrazilCheckout();
-    const { page } = watched;
-    await typeCard(page, '4000000000003220');
-    const frame = frameOf(page);
-    await frame.getByRole('button', { name: 'Pagar R$ 129,90' }).click();
-    const dialog = frame.getByRole('dialog', { name: 'Confirme o pagamento com o seu banco' });
-    await dialog.waitFor();
+    const { watched, frame, dialog } = await openChallenge();
     await dialog.frameLocator('iframe').getByRole('button', { name: 'Authenticate' }).click();
     await frame.getByText('Pagamento aprovado').waitFor({ timeout: 15_000 });
     await dialog.waitFor({ state: 'hidden' });
@@ -199,15 +205,10 @@ describe('a Brazilian buyer in the demo shop', () => {
   });
 
   it('a failed 3DS challenge ends in a clear failure, and the buyer can retry with another card', async () => {
-    const watched = await openBrazilCheckout();
-    const { page } = watched;
-    await typeCard(page, '4000000000003220');
-    const frame = frameOf(page);
-    await frame.getByRole('button', { name: 'Pagar R$ 129,90' }).click();
-    const dialog = frame.getByRole('dialog', { name: 'Confirme o pagamento com o seu banco' });
+    const { watched, page, frame, dialog } = await openChallenge();
     await dialog.frameLocator('iframe').getByRole('button', { name: 'Fail' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
-    await frame.getByRole('alert').filter({ hasText: /\S/ }).first().waitFor();
+    await frame.getByRole('alert').filter({ hasText: 'Seu banco não confirmou que é você' }).waitFor();
     await page.locator('#events li[data-event="pay-failure"]').waitFor();
     const number = frame.getByLabel('Número do cartão');
     await number.fill('');

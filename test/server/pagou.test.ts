@@ -259,7 +259,11 @@ describe('Brazilian cards', () => {
     const url = new URL(body.next_action.url);
     const form = new URLSearchParams({ client_secret: url.searchParams.get('client_secret')!, action: 'fail' });
     await fetch(url.origin + url.pathname, { method: 'POST', body: form, redirect: 'manual' });
-    await eventually(async () => (await t.api.payment(body.id)).body.status === 'failed');
+    const failed = await eventually(async () => {
+      const payment = (await t.api.payment(body.id)).body;
+      return payment.status === 'failed' && payment;
+    });
+    assert.equal(failed.error.code, 'authentication_failed');
     assert.equal((await sessionView(session)).status, 'open');
   });
 

@@ -24,6 +24,7 @@ const DECLINE_KEYS: Readonly<Record<string, MessageKey>> = {
   card_declined: 'error.declined',
   payment_blocked: 'error.declined',
   payment_expired: 'error.payment_expired',
+  authentication_failed: 'error.authentication_failed',
   invalid_payment_details: 'error.invalid_details',
   provider_unavailable: 'error.not_processed',
   provider_rejected: 'error.not_processed',

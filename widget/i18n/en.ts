@@ -68,6 +68,7 @@ export const en = {
   'status.redirecting': 'Taking you to your bank to confirm the payment…',
   'status.success': 'Payment successful',
   'error.declined': 'Your payment was declined. Please try another card.',
+  'error.authentication_failed': 'Your bank could not confirm it was you. Please try again or use another card.',
   'error.payment_expired': 'This payment expired before it was completed. Please try again.',
   'error.invalid_details': 'Some payment details were not accepted. Please check the highlighted fields.',
   'error.not_processed': 'This payment could not be processed. Please try again later or use another payment method.',

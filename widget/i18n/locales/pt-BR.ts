@@ -57,6 +57,7 @@ const ptBR: Catalogue = {
   'status.redirecting': 'Levando você ao seu banco para confirmar o pagamento…',
   'status.success': 'Pagamento aprovado',
   'error.declined': 'Seu pagamento foi recusado. Tente com outro cartão.',
+  'error.authentication_failed': 'Seu banco não confirmou que é você. Tente novamente ou use outro cartão.',
   'error.payment_expired': 'O pagamento expirou antes de ser concluído. Tente novamente.',
   'error.invalid_details': 'Alguns dados de pagamento não foram aceitos. Confira os campos destacados.',
   'error.not_processed': 'Não foi possível processar este pagamento. Tente mais tarde ou use outra forma de pagamento.',
