@@ -1,39 +1,15 @@
 /** `<pay-document>` (CPF or CNPJ) inside the PIX form: the field basics, formatting, type, check digits, caret. */
-import { a11ySnapshot, findAccessibilityNode, sendKeys } from '@web/test-runner-commands';
-import type { PublicSession } from '../../contract/api.ts';
-import { createCheckoutApi } from '../../widget/frame/api.ts';
+import { sendKeys } from '@web/test-runner-commands';
 import type { PayDocument } from '../../widget/frame/fields/document/document.ts';
-import '../../widget/frame/pix/pix-form.ts';
 import type { PayPixForm } from '../../widget/frame/pix/pix-form.ts';
+import { findAxNode } from './helpers/a11y.ts';
 import { deepEqual, equal, match, ok } from './helpers/assert.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
-import { description, KEY, SECRET, SESSION, visibleError } from './helpers/form.ts';
+import { description, press, settle, unmountAll, visibleError } from './helpers/form.ts';
 import { afterEach, describe, it } from './helpers/mocha.ts';
+import { mountPixForm } from './helpers/pix-form.ts';
 
 const LABEL = 'CPF or CNPJ';
-const mounted: Element[] = [];
-
-interface AxNode {
-  role: string;
-  name: string;
-  invalid?: string | boolean;
-  children: AxNode[];
-}
-
-async function mountPixForm(session: Partial<PublicSession> = {}): Promise<PayPixForm> {
-  const form = document.createElement('pay-pix-form');
-  form.session = { ...SESSION, currency: 'BRL', payment_methods: ['pix'], ...session };
-  form.api = createCheckoutApi({ base: '', publishableKey: KEY, clientSecret: SECRET, sessionId: SESSION.id, parentOrigin: location.origin });
-  document.body.append(form);
-  mounted.push(form);
-  await settle(form);
-  return form;
-}
-
-async function settle(form: PayPixForm): Promise<void> {
-  await form.updateComplete;
-  await field(form).updateComplete;
-}
 
 const field = (form: PayPixForm): PayDocument => form.shadowRoot!.querySelector('pay-document')!;
 const inputOf = (form: PayPixForm): HTMLInputElement => field(form).querySelector('input')!;
@@ -45,15 +21,8 @@ async function type(form: PayPixForm, text: string): Promise<void> {
   await settle(form);
 }
 
-async function press(form: PayPixForm, key: string): Promise<void> {
-  await sendKeys({ press: key });
-  await settle(form);
-}
-
 describe('CPF or CNPJ', () => {
-  afterEach(() => {
-    for (const element of mounted.splice(0)) element.remove();
-  });
+  afterEach(unmountAll);
 
   it('is a numeric text box named by its label, without autofill', async () => {
     const form = await mountPixForm();
@@ -62,8 +31,7 @@ describe('CPF or CNPJ', () => {
     equal(inputOf(form).inputMode, 'numeric');
     equal(inputOf(form).autocomplete, 'off');
     equal(inputOf(form).getAttribute('aria-invalid'), 'false');
-    const tree = (await a11ySnapshot({})) as unknown as AxNode;
-    ok(findAccessibilityNode<AxNode>(tree, (n) => n.role === 'textbox' && n.name === LABEL), `a textbox named "${LABEL}"`);
+    ok(await findAxNode((n) => n.role === 'textbox' && n.name === LABEL), `a textbox named "${LABEL}"`);
   });
 
   it('formats a CPF as it is typed and shows the type, tied to the input', async () => {
@@ -108,8 +76,7 @@ describe('CPF or CNPJ', () => {
     equal(visibleError(input), 'Your CPF or CNPJ is invalid.');
     equal(input.getAttribute('aria-invalid'), 'true');
     ok(description(input).includes('Your CPF or CNPJ is invalid'), `aria-describedby → "${description(input)}"`);
-    const tree = (await a11ySnapshot({})) as unknown as AxNode;
-    ok(findAccessibilityNode<AxNode>(tree, (n) => n.role === 'textbox' && n.name === LABEL)?.invalid, 'reported invalid');
+    ok((await findAxNode((n) => n.role === 'textbox' && n.name === LABEL))?.invalid, 'reported invalid');
     await expectNoAxeViolations(form);
 
     // Once left, it is re-checked on every keystroke: going on to a CNPJ is unfinished, then fine.

@@ -397,11 +397,18 @@ describe('Frame app', () => {
     await fillValidCard(f);
     await f.submit();
     const modal = await waitFor(() => challenge()?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'), 'the open challenge');
+    console.log('DBG before', JSON.stringify(alertText(f)), posted.length, JSON.stringify(posted.map(m=>m.type)));
     modal.querySelector<HTMLButtonElement>('.cancel')!.click();
+    console.log('DBG after click', JSON.stringify(alertText(f)));
     await waitFor(() => alertText(f), 'the explanation');
+    console.log('DBG after wait', JSON.stringify(alertText(f)), JSON.stringify(posted.map(m=>m.type)));
+    await tick(50);
+    console.log('DBG later', JSON.stringify(posted.map(m=>m.type)));
     equal(alertText(f), 'The authentication with your bank was canceled. Please try again.');
     equal(challenge(), null);
     equal(payButton(f).disabled, false, 'the buyer can pay again');
+    // Posted in the same task as the alert; its message event may arrive a frame later.
+    await waitFor(() => sent('failure').length, 'the failure message');
     deepEqual(sent('failure').at(-1), envelopeOf({ type: 'failure', code: 'challenge_canceled', message: 'The authentication with your bank was canceled. Please try again.', paymentId: 'pay_1' }));
     const reads = stub!.calls.filter((c) => c.method === 'GET').length;
     await tick(100);

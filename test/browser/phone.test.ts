@@ -1,39 +1,18 @@
 /** `<pay-phone>` inside the PIX form: the field basics, Brazilian formatting with or without +55, validation. */
-import { a11ySnapshot, findAccessibilityNode, sendKeys } from '@web/test-runner-commands';
+import { sendKeys } from '@web/test-runner-commands';
 import type { PublicSession } from '../../contract/api.ts';
-import { createCheckoutApi } from '../../widget/frame/api.ts';
 import type { PayPhone } from '../../widget/frame/fields/phone/phone.ts';
-import '../../widget/frame/pix/pix-form.ts';
 import type { PayPixForm } from '../../widget/frame/pix/pix-form.ts';
+import { findAxNode } from './helpers/a11y.ts';
 import { equal, ok } from './helpers/assert.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
-import { description, KEY, SECRET, SESSION, visibleError } from './helpers/form.ts';
+import { description, press, settle, unmountAll, visibleError } from './helpers/form.ts';
 import { afterEach, describe, it } from './helpers/mocha.ts';
+import { mountPixForm } from './helpers/pix-form.ts';
 
 const LABEL = 'Phone number';
-const mounted: Element[] = [];
 
-interface AxNode {
-  role: string;
-  name: string;
-  invalid?: string | boolean;
-  children: AxNode[];
-}
-
-async function mountPixForm(session: Partial<PublicSession> = {}): Promise<PayPixForm> {
-  const form = document.createElement('pay-pix-form');
-  form.session = { ...SESSION, currency: 'BRL', payment_methods: ['pix'], collect_phone: true, ...session };
-  form.api = createCheckoutApi({ base: '', publishableKey: KEY, clientSecret: SECRET, sessionId: SESSION.id, parentOrigin: location.origin });
-  document.body.append(form);
-  mounted.push(form);
-  await settle(form);
-  return form;
-}
-
-async function settle(form: PayPixForm): Promise<void> {
-  await form.updateComplete;
-  await field(form)?.updateComplete;
-}
+const mount = (session: Partial<PublicSession> = {}) => mountPixForm({ collect_phone: true, ...session });
 
 const field = (form: PayPixForm): PayPhone => form.shadowRoot!.querySelector('pay-phone')!;
 const inputOf = (form: PayPixForm): HTMLInputElement => field(form).querySelector('input')!;
@@ -49,33 +28,25 @@ async function typed(form: PayPixForm, text: string): Promise<string> {
   return input.value;
 }
 
-async function press(form: PayPixForm, key: string): Promise<void> {
-  await sendKeys({ press: key });
-  await settle(form);
-}
-
 describe('Phone number', () => {
-  afterEach(() => {
-    for (const element of mounted.splice(0)) element.remove();
-  });
+  afterEach(unmountAll);
 
   it('is asked for only when the session collects phones', async () => {
-    equal((await mountPixForm({ collect_phone: false })).shadowRoot!.querySelector('pay-phone'), null);
-    ok(field(await mountPixForm()));
+    equal((await mount({ collect_phone: false })).shadowRoot!.querySelector('pay-phone'), null);
+    ok(field(await mount()));
   });
 
   it('is a telephone text box named by its label, with the tel autofill token', async () => {
-    const form = await mountPixForm();
+    const form = await mount();
     const input = inputOf(form);
     equal(input.labels?.[0]?.textContent?.trim(), LABEL);
     equal(input.autocomplete, 'tel');
     equal(input.inputMode, 'tel');
-    const tree = (await a11ySnapshot({})) as unknown as AxNode;
-    ok(findAccessibilityNode<AxNode>(tree, (n) => n.role === 'textbox' && n.name === LABEL), `a textbox named "${LABEL}"`);
+    ok(await findAxNode((n) => n.role === 'textbox' && n.name === LABEL), `a textbox named "${LABEL}"`);
   });
 
   it('formats mobile and landline numbers as they are typed', async () => {
-    const form = await mountPixForm();
+    const form = await mount();
     equal(await typed(form, '1'), '(1');
     equal(await typed(form, '119'), '(11) 9');
     equal(await typed(form, '1191234'), '(11) 91234');
@@ -87,7 +58,7 @@ describe('Phone number', () => {
   });
 
   it('accepts the +55 country code, typed or pasted with or without +', async () => {
-    const form = await mountPixForm();
+    const form = await mount();
     equal(await typed(form, '+'), '+');
     equal(await typed(form, '+55'), '+55');
     equal(await typed(form, '+5511912345678'), '+55 (11) 91234-5678');
@@ -102,7 +73,7 @@ describe('Phone number', () => {
   });
 
   it('calls short numbers incomplete and foreign or malformed ones invalid, after blur', async () => {
-    const form = await mountPixForm();
+    const form = await mount();
     const input = inputOf(form);
     const errorFor = async (keys: string) => {
       await typed(form, keys);
@@ -118,15 +89,14 @@ describe('Phone number', () => {
     equal(await errorFor('11812345678'), 'Enter a Brazilian phone number with area code, like (11) 91234-5678.', '11 digits must be a mobile');
     equal(input.getAttribute('aria-invalid'), 'true');
     ok(description(input).includes('Brazilian phone number'), 'the error describes the input');
-    const tree = (await a11ySnapshot({})) as unknown as AxNode;
-    ok(findAccessibilityNode<AxNode>(tree, (n) => n.role === 'textbox' && n.name === LABEL)?.invalid, 'reported invalid');
+    ok((await findAxNode((n) => n.role === 'textbox' && n.name === LABEL))?.invalid, 'reported invalid');
     await expectNoAxeViolations(form);
     equal(await errorFor('11912345678'), null, 'fixed');
     equal(input.getAttribute('aria-invalid'), 'false');
   });
 
   it('flags an empty phone only on submit', async () => {
-    const form = await mountPixForm();
+    const form = await mount();
     const input = inputOf(form);
     input.focus();
     await press(form, 'Tab');
@@ -137,7 +107,7 @@ describe('Phone number', () => {
   });
 
   it('Backspace after a separator deletes the digit before it and keeps the caret there', async () => {
-    const form = await mountPixForm();
+    const form = await mount();
     const input = inputOf(form);
     await typed(form, '11912345678');
     input.setSelectionRange(11, 11); // '(11) 91234-|5678'

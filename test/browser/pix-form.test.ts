@@ -1,20 +1,17 @@
 /** `<pay-pix-form>`: validation, one confirm with the PIX body, outcomes, server field errors, regenerate(). */
 import { sendKeys } from '@web/test-runner-commands';
-import type { PublicPayment, PublicSession } from '../../contract/api.ts';
-import { createCheckoutApi } from '../../widget/frame/api.ts';
+import type { PublicPayment } from '../../contract/api.ts';
 import type { FormChange } from '../../widget/frame/card-form/card-form.ts';
-import '../../widget/frame/pix/pix-form.ts';
 import type { PayPixForm } from '../../widget/frame/pix/pix-form.ts';
 import type { Outcome } from '../../widget/lib/outcome.ts';
 import { deepEqual, equal, match, notEqual, ok } from './helpers/assert.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { deferred, jsonResponse, stubFetch, type FetchStub } from './helpers/fetch-stub.ts';
-import { description, KEY, payment, SECRET, SESSION, visibleError } from './helpers/form.ts';
+import { alertText, byLabel, description, KEY, payButton, payment, SECRET, settle, typeInto, unmountAll, visibleError } from './helpers/form.ts';
 import { afterEach, describe, it } from './helpers/mocha.ts';
+import { mountPixForm, PIX_LABELS as LABELS } from './helpers/pix-form.ts';
 import { tick, waitFor } from './helpers/wait.ts';
 
-const PIX_SESSION: PublicSession = { ...SESSION, currency: 'BRL', payment_methods: ['pix'] };
-const LABELS = { email: 'Email', name: 'Full name', document: 'CPF or CNPJ', phone: 'Phone number' } as const;
 const QR = '00020101021226910014br.gov.bcb.pix2569pix.sandbox.pagou.example/qr/v2/cobv/9f1c2b7e4a6d4f0e8b3a5c7d9e1f2a3b520400005303986540515.005802BR5912Loja Exemplo6009SAO PAULO62070503***6304270E';
 const EXPIRES = '2030-01-01T12:15:00.000Z';
 
@@ -29,47 +26,12 @@ const pixPayment = (overrides: Partial<PublicPayment> = {}): PublicPayment =>
     ...overrides,
   });
 
-const mounted: Element[] = [];
-
-async function mountPixForm(session: Partial<PublicSession> = {}, locale = 'en-US'): Promise<PayPixForm> {
-  const form = document.createElement('pay-pix-form');
-  form.session = { ...PIX_SESSION, ...session };
-  form.locale = locale;
-  form.api = createCheckoutApi({ base: '', publishableKey: KEY, clientSecret: SECRET, sessionId: SESSION.id, parentOrigin: location.origin });
-  document.body.append(form);
-  mounted.push(form);
-  await settle(form);
-  return form;
-}
-
-async function settle(form: PayPixForm): Promise<void> {
-  await form.updateComplete;
-  const fields = form.shadowRoot!.querySelectorAll('pay-email, pay-full-name, pay-document, pay-phone');
-  await Promise.all([...fields].map((field) => (field as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete));
-  await form.updateComplete;
-}
-
-function byLabel(form: PayPixForm, text: string): HTMLInputElement {
-  const label = [...form.shadowRoot!.querySelectorAll('label')].find((l) => l.textContent?.trim() === text);
-  if (!(label?.control instanceof HTMLInputElement)) throw new Error(`no input labelled "${text}"`);
-  return label.control;
-}
-
-async function typeInto(form: PayPixForm, label: string, text: string): Promise<void> {
-  byLabel(form, label).focus();
-  await sendKeys({ type: text });
-  await settle(form);
-}
-
 async function fillValid(form: PayPixForm): Promise<void> {
-  if (form.session?.requires_email) await typeInto(form, LABELS.email, 'ana@example.com.br');
-  await typeInto(form, LABELS.name, 'Ana Souza');
-  await typeInto(form, LABELS.document, '52998224725');
-  if (form.session?.collect_phone) await typeInto(form, LABELS.phone, '11912345678');
+  if (form.session?.requires_email) await typeInto(form, byLabel(form, LABELS.email), 'ana@example.com.br');
+  await typeInto(form, byLabel(form, LABELS.name), 'Ana Souza');
+  await typeInto(form, byLabel(form, LABELS.document), '52998224725');
+  if (form.session?.collect_phone) await typeInto(form, byLabel(form, LABELS.phone), '11912345678');
 }
-
-const payButton = (form: PayPixForm) => form.shadowRoot!.querySelector<HTMLButtonElement>('button[type="submit"]')!;
-const alertText = (form: PayPixForm) => form.shadowRoot!.querySelector('[role="alert"]')?.textContent?.trim() ?? '';
 
 function collectOutcomes(form: PayPixForm): Outcome[] {
   const outcomes: Outcome[] = [];
@@ -82,7 +44,7 @@ describe('PIX form', () => {
   afterEach(() => {
     stub?.restore();
     stub = undefined;
-    for (const element of mounted.splice(0)) element.remove();
+    unmountAll();
   });
 
   it('asks for name and CPF/CNPJ, plus email and phone only when the session wants them', async () => {
@@ -102,7 +64,7 @@ describe('PIX form', () => {
   it('on submit with mistakes, flags every field, focuses the first one and sends nothing', async () => {
     stub = stubFetch(() => jsonResponse(pixPayment()));
     const form = await mountPixForm({ requires_email: true, collect_phone: true });
-    await typeInto(form, LABELS.document, '52998224724'); // wrong check digit
+    await typeInto(form, byLabel(form, LABELS.document), '52998224724'); // wrong check digit
     await form.submit();
     await settle(form);
     equal(visibleError(byLabel(form, LABELS.email)), 'Enter your email address.');
@@ -155,8 +117,8 @@ describe('PIX form', () => {
   it('sends a CNPJ as digits, and neither phone nor email when the session does not ask', async () => {
     stub = stubFetch(() => jsonResponse(pixPayment()));
     const form = await mountPixForm();
-    await typeInto(form, LABELS.name, 'Exemplo Comércio Ltda');
-    await typeInto(form, LABELS.document, '11.222.333/0001-81');
+    await typeInto(form, byLabel(form, LABELS.name), 'Exemplo Comércio Ltda');
+    await typeInto(form, byLabel(form, LABELS.document), '11.222.333/0001-81');
     await form.submit();
     deepEqual(stub.calls[0]!.body, { payment_method: { type: 'pix', pix: { name: 'Exemplo Comércio Ltda', document: '11222333000181' } } });
   });

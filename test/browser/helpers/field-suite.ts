@@ -4,8 +4,9 @@
  * aria-describedby pointing at the visible text), errors clearing when fixed, and input events
  * fired on user action only.
  */
-import { a11ySnapshot, findAccessibilityNode, sendKeys } from '@web/test-runner-commands';
+import { sendKeys } from '@web/test-runner-commands';
 import type { PublicSession } from '../../../contract/api.ts';
+import { findAxNode } from './a11y.ts';
 import { equal, match, ok } from './assert.ts';
 import { expectNoAxeViolations } from './axe.ts';
 import { byLabel, description, mountForm, press, settle, typeInto, unmountAll, visibleError } from './form.ts';
@@ -24,13 +25,6 @@ export interface FieldSpec {
   session?: Partial<PublicSession>;
 }
 
-interface AxNode {
-  role: string;
-  name: string;
-  invalid?: string | boolean;
-  children: AxNode[];
-}
-
 export function fieldSuite(spec: FieldSpec): void {
   describe(`${spec.label} (shared field suite)`, () => {
     afterEach(unmountAll);
@@ -41,8 +35,7 @@ export function fieldSuite(spec: FieldSpec): void {
       equal(input.autocomplete, spec.autocomplete, 'autocomplete');
       equal(input.inputMode, spec.inputmode, 'inputmode');
       equal(input.getAttribute('aria-invalid'), 'false');
-      const tree = (await a11ySnapshot({})) as unknown as AxNode;
-      const node = findAccessibilityNode<AxNode>(tree, (n) => n.role === 'textbox' && n.name === spec.label);
+      const node = await findAxNode((n) => n.role === 'textbox' && n.name === spec.label);
       ok(node, `a textbox named "${spec.label}" in the accessibility tree`);
     });
 
@@ -64,8 +57,7 @@ export function fieldSuite(spec: FieldSpec): void {
       match(visibleError(input), spec.unfinished.error);
       equal(input.getAttribute('aria-invalid'), 'true');
       ok(description(input).includes(visibleError(input)!), `aria-describedby → "${description(input)}"`);
-      const tree = (await a11ySnapshot({})) as unknown as AxNode;
-      const node = findAccessibilityNode<AxNode>(tree, (n) => n.role === 'textbox' && n.name === spec.label);
+      const node = await findAxNode((n) => n.role === 'textbox' && n.name === spec.label);
       ok(node?.invalid, 'the accessibility tree reports the field invalid');
       await expectNoAxeViolations(form);
     });

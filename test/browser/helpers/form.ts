@@ -1,8 +1,9 @@
-/** Mounting the card form and reading it the way a person or a screen reader would. */
+/** Mounting the payment forms (card here, PIX in pix-form.ts) and reading them the way a person or a screen reader would. */
 import type { PublicPayment, PublicSession } from '../../../contract/api.ts';
 import { createCheckoutApi } from '../../../widget/frame/api.ts';
 import '../../../widget/frame/card-form/card-form.ts';
 import type { PayCardForm } from '../../../widget/frame/card-form/card-form.ts';
+import type { PaymentForm } from '../../../widget/frame/forms/payment-form.ts';
 import { sendKeys } from '@web/test-runner-commands';
 
 export const SESSION: PublicSession = {
@@ -42,8 +43,17 @@ export const LABELS = {
 const mounted: Element[] = [];
 
 export async function mountForm(session: Partial<PublicSession> = {}, locale = 'en-US'): Promise<PayCardForm> {
-  const form = document.createElement('pay-card-form');
-  form.session = { ...SESSION, ...session };
+  return mountPaymentForm('pay-card-form', { ...SESSION, ...session }, locale);
+}
+
+/** Mounts a payment form with an API client for SESSION (fetch goes to the stub or the test server). */
+export async function mountPaymentForm<K extends 'pay-card-form' | 'pay-pix-form'>(
+  tag: K,
+  session: PublicSession,
+  locale: string,
+): Promise<HTMLElementTagNameMap[K]> {
+  const form = document.createElement(tag);
+  form.session = session;
   form.locale = locale;
   form.api = createCheckoutApi({ base: '', publishableKey: KEY, clientSecret: SECRET, sessionId: SESSION.id, parentOrigin: location.origin });
   document.body.append(form);
@@ -57,16 +67,18 @@ export function unmountAll(): void {
   for (const element of mounted.splice(0)) element.remove();
 }
 
+const FIELDS = 'pay-email, pay-card-number, pay-expiry, pay-cvc, pay-cardholder-name, pay-full-name, pay-document, pay-phone';
+
 /** Waits for the form and every field to finish rendering. */
-export async function settle(form: PayCardForm): Promise<void> {
+export async function settle(form: PaymentForm): Promise<void> {
   await form.updateComplete;
-  const fields = form.shadowRoot!.querySelectorAll('pay-email, pay-card-number, pay-expiry, pay-cvc, pay-cardholder-name');
+  const fields = form.shadowRoot!.querySelectorAll(FIELDS);
   await Promise.all([...fields].map((field) => (field as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete));
   await form.updateComplete;
 }
 
 /** The input whose <label> reads exactly `text` (via the label's `for`, as assistive technology resolves it). */
-export function byLabel(form: PayCardForm, text: string): HTMLInputElement {
+export function byLabel(form: PaymentForm, text: string): HTMLInputElement {
   const label = [...form.shadowRoot!.querySelectorAll('label')].find((l) => l.textContent?.trim() === text);
   if (!label) throw new Error(`no label "${text}"`);
   const control = label.control;
@@ -87,22 +99,22 @@ export function visibleError(input: HTMLInputElement): string | null {
   return error && error.checkVisibility() ? error.textContent!.trim() : null;
 }
 
-export function payButton(form: PayCardForm): HTMLButtonElement {
+export function payButton(form: PaymentForm): HTMLButtonElement {
   return form.shadowRoot!.querySelector('button[type="submit"]')!;
 }
 
-export function alertText(form: PayCardForm): string {
+export function alertText(form: PaymentForm): string {
   return form.shadowRoot!.querySelector('[role="alert"]')?.textContent?.trim() ?? '';
 }
 
 /** Focuses `input` and types `text` with real key events. */
-export async function typeInto(form: PayCardForm, input: HTMLInputElement, text: string): Promise<void> {
+export async function typeInto(form: PaymentForm, input: HTMLInputElement, text: string): Promise<void> {
   input.focus();
   if (text) await sendKeys({ type: text });
   await settle(form);
 }
 
-export async function press(form: PayCardForm, key: string): Promise<void> {
+export async function press(form: PaymentForm, key: string): Promise<void> {
   await sendKeys({ press: key });
   await settle(form);
 }

@@ -1,6 +1,9 @@
 import { css } from 'lit';
+import { alertStyles } from '../styles/alert.ts';
+import { spinnerMotion } from '../styles/spinner.ts';
 
-export const appStyles = css`
+export const appStyles = [
+  css`
   :host {
     /* Room for focus rings, which the iframe's edges would otherwise clip. */
     padding: 4px;
@@ -43,22 +46,7 @@ export const appStyles = css`
     border-radius: 50%;
     animation: spin 0.8s linear infinite;
   }
-  @keyframes spin {
-    to {
-      transform: rotate(360deg);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation-duration: 2.4s;
-    }
-  }
-  .alert {
-    padding: 12px 14px;
-    border: 1px solid color-mix(in srgb, var(--_danger) 35%, transparent);
-    border-left-width: 4px;
-    border-radius: var(--_radius);
-    background: color-mix(in srgb, var(--_danger) 7%, #ffffff);
-    color: color-mix(in srgb, var(--_danger) 85%, #000000);
-  }
-`;
+`,
+  alertStyles,
+  spinnerMotion,
+];

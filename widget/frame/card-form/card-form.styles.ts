@@ -1,6 +1,10 @@
 import { css } from 'lit';
+import { alertStyles } from '../styles/alert.ts';
+import { spinnerMotion } from '../styles/spinner.ts';
 
-export const formStyles = css`
+/** The forms' layout, pay button and spinner, and the alert above them (also used by the PIX code view). */
+export const formStyles = [
+  css`
   form {
     display: grid;
     gap: var(--_spacing);
@@ -12,33 +16,12 @@ export const formStyles = css`
     gap: var(--_spacing);
   }
   .field select {
-    display: block;
-    width: 100%;
-    min-height: 44px;
-    margin: 0;
-    padding: 10px 12px;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_field-background);
-    color: var(--_text);
-    font: inherit;
-    font-size: max(16px, 1em); /* below 16px iOS zooms into the field */
     text-overflow: ellipsis;
-  }
-  .field select:focus {
-    outline: 2px solid var(--_focus);
-    outline-offset: 1px;
   }
   .field select:disabled {
     opacity: 0.7;
   }
   .alert {
-    padding: 12px 14px;
-    border: 1px solid color-mix(in srgb, var(--_danger) 35%, transparent);
-    border-left-width: 4px;
-    border-radius: var(--_radius);
-    background: color-mix(in srgb, var(--_danger) 7%, #ffffff);
-    color: color-mix(in srgb, var(--_danger) 85%, #000000);
     font-size: 0.9375em;
   }
   .alert:empty {
@@ -81,14 +64,7 @@ export const formStyles = css`
     border-radius: 50%;
     animation: spin 0.8s linear infinite;
   }
-  @keyframes spin {
-    to {
-      transform: rotate(360deg);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation-duration: 2.4s;
-    }
-  }
-`;
+`,
+  alertStyles,
+  spinnerMotion,
+];

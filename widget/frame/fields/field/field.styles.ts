@@ -14,7 +14,9 @@ export const fieldStyles = css`
   .control {
     position: relative;
   }
-  .field input {
+  /* The installments' select (card form) looks like the inputs. */
+  .field input,
+  .field select {
     display: block;
     width: 100%;
     min-height: 44px;
@@ -26,13 +28,16 @@ export const fieldStyles = css`
     color: var(--_text);
     font: inherit;
     font-size: max(16px, 1em); /* below 16px iOS zooms into the field */
+  }
+  .field input {
     transition: border-color 0.15s, box-shadow 0.15s;
   }
   .field input::placeholder {
     color: var(--_muted);
     opacity: 1;
   }
-  .field input:focus {
+  .field input:focus,
+  .field select:focus {
     outline: 2px solid var(--_focus);
     outline-offset: 1px;
   }
