@@ -132,6 +132,21 @@ describe('PIX', () => {
     assert.equal(merchant.provider_status, 'paid');
   });
 
+  it('refunded or charged back after success: the payment stays succeeded and the merchant sees the provider status', async () => {
+    for (const [route, word] of [['refund', 'refunded'], ['chargeback', 'chargeback']] as const) {
+      const { payment, reference } = await pixPayment();
+      await sandbox(`/sandbox/transactions/${reference}/pay`, { method: 'POST' });
+      await eventually(async () => (await t.api.payment(payment.id)).body.status === 'succeeded');
+      const after = await sandbox(`/sandbox/transactions/${reference}/${route}`, { method: 'POST' });
+      assert.equal(after.status, 200, JSON.stringify(after.body));
+      const merchant = await eventually(async () => {
+        const seen = (await t.api.payment(payment.id)).body;
+        return seen.provider_status === word && seen;
+      });
+      assert.equal(merchant.status, 'succeeded');
+    }
+  });
+
   it('paid by its copy-and-paste code, as a bank app would', async () => {
     const { payment } = await pixPayment();
     const paid = await sandbox('/sandbox/pix/pay', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ qr_code: payment.next_action.qr_code }) });

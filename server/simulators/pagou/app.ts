@@ -41,7 +41,7 @@ export interface PagouSimOptions {
   now?: () => Date;
 }
 
-export type PagouStatus = 'processing' | 'waiting_payment' | 'waiting_challenge' | 'authorized' | 'paid' | 'refused' | 'expired';
+export type PagouStatus = 'processing' | 'waiting_payment' | 'waiting_challenge' | 'authorized' | 'paid' | 'refused' | 'expired' | 'refunded' | 'chargeback';
 
 export interface PagouBuyer {
   id: string;
@@ -712,6 +712,20 @@ export function createPagouSimulator(options: PagouSimOptions) {
     await done;
     return ok(c, wire(tx));
   });
+  /** After success: a full refund, or a chargeback; the status word changes and the merchant is notified. */
+  for (const [route, status] of [['refund', 'refunded'], ['chargeback', 'chargeback']] as const) {
+    app.post(`/sandbox/transactions/:id/${route}`, async (c) => {
+      const tx = find(c.req.param('id'));
+      if (!tx) return problem(c, 404, 'not_found', 'Transaction not found.');
+      if (tx.data.status !== 'paid' && tx.data.status !== 'authorized') {
+        return problem(c, 409, 'invalid_state', `Only a paid or authorized transaction can be ${status === 'refunded' ? 'refunded' : 'charged back'}; this one is ${tx.data.status}.`);
+      }
+      await transition(tx, status, (data) => {
+        if (status === 'refunded') data.refunded_amount = data.amount;
+      });
+      return ok(c, wire(tx));
+    });
+  }
   app.post('/sandbox/pix/pay', async (c) => {
     const body = await readJson(c);
     const result = await payByCode(body?.qr_code);
