@@ -397,13 +397,8 @@ describe('Frame app', () => {
     await fillValidCard(f);
     await f.submit();
     const modal = await waitFor(() => challenge()?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'), 'the open challenge');
-    console.log('DBG before', JSON.stringify(alertText(f)), posted.length, JSON.stringify(posted.map(m=>m.type)));
     modal.querySelector<HTMLButtonElement>('.cancel')!.click();
-    console.log('DBG after click', JSON.stringify(alertText(f)));
     await waitFor(() => alertText(f), 'the explanation');
-    console.log('DBG after wait', JSON.stringify(alertText(f)), JSON.stringify(posted.map(m=>m.type)));
-    await tick(50);
-    console.log('DBG later', JSON.stringify(posted.map(m=>m.type)));
     equal(alertText(f), 'The authentication with your bank was canceled. Please try again.');
     equal(challenge(), null);
     equal(payButton(f).disabled, false, 'the buyer can pay again');
@@ -427,6 +422,22 @@ describe('Frame app', () => {
     await waitFor(() => alertText(f), 'the explanation');
     equal(alertText(f), 'The authentication with your bank expired. Please try again.');
     equal(payButton(f).disabled, false);
+  });
+
+  it('3-D Secure challenge: canceled, then paying again reopens the challenge that still waits', async () => {
+    const conflict = () => jsonResponse({ error: { type: 'invalid_request_error', code: 'payment_in_progress', message: 'A payment for this checkout session is already in progress.' } }, 409);
+    let confirms = 0;
+    mountApp(api([{}, { payment: challengePayment() }], () => (confirms++ === 0 ? jsonResponse(challengePayment()) : conflict())));
+    init();
+    const f = await waitFor(form, 'the form');
+    await fillValidCard(f);
+    await f.submit();
+    const modal = await waitFor(() => challenge()?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'), 'the open challenge');
+    modal.querySelector<HTMLButtonElement>('.cancel')!.click();
+    await waitFor(() => alertText(f), 'the explanation');
+    await f.submit();
+    await waitFor(() => challenge()?.shadowRoot?.querySelector('dialog[open]'), 'the same challenge, open again');
+    equal(confirms, 2);
   });
 
   it('3-D Secure challenge: reloaded while it is open, opens it again', async () => {

@@ -33,16 +33,7 @@ export function behaviourOf(number: string): PagouBehaviour {
   return PAGOU_TEST_CARDS.find((card) => card.number === number)?.behaviour ?? { kind: 'authorized' };
 }
 
-export function luhn(number: string): boolean {
-  if (!/^\d+$/.test(number)) return false;
-  let sum = 0;
-  for (let i = 0; i < number.length; i++) {
-    let digit = Number(number[number.length - 1 - i]);
-    if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
+export { luhn } from '../luhn.ts';
 
 /** Elo BIN ranges (first six digits); Elo shares prefixes with Visa and Mastercard, so it is checked first. */
 const ELO_RANGES: readonly (readonly [number, number])[] = [

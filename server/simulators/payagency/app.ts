@@ -15,6 +15,7 @@
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { behaviourOf, PAYAGENCY_TEST_CARDS, type SimBehaviour } from './cards.ts';
+import { luhn } from '../luhn.ts';
 
 export interface PayAgencySimOptions {
   /** The secret key the sandbox accepts. */
@@ -44,16 +45,6 @@ export interface SimTransaction {
 const REQUIRED = ['first_name', 'last_name', 'email', 'currency', 'amount', 'ip_address', 'response_url'] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
-function luhn(number: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < number.length; i++) {
-    let digit = Number(number[number.length - 1 - i]);
-    if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
 
 function isUrl(value: string): boolean {
   try {

@@ -344,7 +344,26 @@ export class PayFrameApp extends LitElement {
 
   #onFormOutcome(event: CustomEvent<Outcome>): void {
     if ((event.target as Element).localName === 'pay-pix-form' && event.detail.kind !== 'failed') this.#pixConfirmed = true;
+    if (event.detail.kind === 'failed' && event.detail.code === 'payment_in_progress') {
+      // An earlier attempt still waits for the buyer (a challenge they closed, a PIX code):
+      // take them back to it rather than to an error.
+      void this.#resume(event.detail);
+      return;
+    }
     this.#onOutcome(event.detail, false);
+  }
+
+  /** Reads the session again and shows where its payment is; the failure stands if that fails. */
+  async #resume(failure: Failure): Promise<void> {
+    const result = await this.#api?.getSession();
+    const payment = result?.ok ? result.value.payment : null;
+    const outcome = payment ? classifyPayment(payment) : null;
+    if (!result?.ok || !outcome || outcome.kind === 'failed') {
+      this.#onOutcome(failure, false);
+      return;
+    }
+    this.#session = result.value;
+    this.#showSession(result.value);
   }
 
   #onOutcome(outcome: Outcome, polled: boolean): void {
