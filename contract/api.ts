@@ -104,6 +104,8 @@ export const createSessionSchema = z.strictObject({
   ),
   /** Ask the buyer for a phone number (PIX). */
   collect_phone: z.optional(z.boolean()),
+  /** `automatic` (default): cards are charged at once; `manual`: authorized, captured later through the API. */
+  capture_method: z.optional(z.enum(['automatic', 'manual'])),
 });
 export type CreateSessionInput = z.infer<typeof createSessionSchema>;
 
@@ -163,6 +165,35 @@ export const confirmSessionSchema = z.strictObject({
   email: z.optional(z.email().check(z.maxLength(254))),
 });
 export type ConfirmSessionInput = z.infer<typeof confirmSessionSchema>;
+
+/** `POST /v1/payments/:id/capture` (secret key): all of the authorization, or part of it. */
+export const captureSchema = z.strictObject({
+  amount: z.optional(amountSchema),
+});
+
+/** `POST /v1/payments/:id/void` (secret key): no fields. */
+export const voidSchema = z.strictObject({});
+
+/** `POST /v1/payments/:id/refunds` (secret key): all that is left, or part of it. */
+export const refundSchema = z.strictObject({
+  amount: z.optional(amountSchema),
+  reason: z.optional(z.enum(['requested_by_customer', 'duplicate', 'fraudulent'])),
+});
+
+/** `GET /v1/payments` query (secret key). Amounts in minor units; dates ISO 8601. */
+export const paymentSearchSchema = z.strictObject({
+  status: z.optional(z.enum(['requires_payment_method', 'processing', 'requires_action', 'requires_capture', 'succeeded', 'failed', 'canceled'])),
+  provider: z.optional(providerSchema),
+  order_id: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  last4: z.optional(z.string().check(z.regex(/^[0-9]{4}$/, 'must be 4 digits'))),
+  amount_gte: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(0, 'must be 0 or more'))),
+  amount_lte: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(0, 'must be 0 or more'))),
+  created_gte: z.optional(z.iso.datetime({ offset: true })),
+  created_lte: z.optional(z.iso.datetime({ offset: true })),
+  limit: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(1, 'must be 1 to 100'), z.lte(100, 'must be 1 to 100'))),
+  starting_after: z.optional(z.string().check(z.regex(/^pay_[A-Za-z0-9]+$/, 'must be a payment id'))),
+});
+export type PaymentSearch = z.infer<typeof paymentSearchSchema>;
 
 /** What a failed payment tells the buyer and the merchant. */
 export interface PaymentError {

@@ -32,6 +32,18 @@ export function parseJsonBody<S extends z.ZodMiniType>(raw: string, schema: S): 
   throw issueToError(result.error.issues[0]!);
 }
 
+/** Like parseJsonBody, but an empty body means `{}` (for bodies whose fields are all optional). */
+export function parseOptionalJsonBody<S extends z.ZodMiniType>(raw: string, schema: S): z.infer<S> {
+  return parseJsonBody(raw.trim() === '' ? '{}' : raw, schema);
+}
+
+/** A query string, checked like a body: a 400 naming the first bad parameter. */
+export function parseQuery<S extends z.ZodMiniType>(query: Record<string, string>, schema: S): z.infer<S> {
+  const result = schema.safeParse(query, { reportInput: true });
+  if (result.success) return result.data;
+  throw issueToError(result.error.issues[0]!);
+}
+
 interface Issue {
   code: string;
   path: PropertyKey[];

@@ -20,6 +20,7 @@ export interface SessionRow {
   max_installments: number;
   payment_methods: PaymentMethodType[];
   collect_phone: boolean;
+  capture_method: 'automatic' | 'manual';
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -39,6 +40,14 @@ export interface PaymentRow {
   installments: number | null;
   provider_reference: string | null;
   provider_status: string | null;
+  capture_method: 'automatic' | 'manual';
+  /** What was captured (null: not captured yet, or the whole amount for an automatic capture). */
+  amount_captured: number | null;
+  amount_refunded: number;
+  avs_result: string | null;
+  cvv_result: string | null;
+  pending_operation: 'capture' | 'void' | null;
+  pending_operation_at: Date | null;
   card_brand: string | null;
   card_bin: string | null;
   card_last4: string | null;
@@ -129,6 +138,10 @@ export function merchantPayment(row: PaymentRow) {
     provider_status: row.provider_status,
     method: row.method,
     installments: row.installments,
+    capture_method: row.capture_method,
+    amount_captured: row.amount_captured === null ? (row.status === 'succeeded' ? Number(row.amount) : 0) : Number(row.amount_captured),
+    amount_refunded: Number(row.amount_refunded),
+    checks: row.avs_result || row.cvv_result ? { avs: row.avs_result, cvv: row.cvv_result } : null,
     card: row.card_last4
       ? { brand: row.card_brand, first6: row.card_bin, last4: row.card_last4, exp_month: row.card_exp_month, exp_year: row.card_exp_year }
       : null,
@@ -159,6 +172,7 @@ export function merchantSession(session: SessionRow, payment: PaymentRow | null)
     max_installments: session.max_installments,
     payment_methods: session.payment_methods,
     collect_phone: session.collect_phone,
+    capture_method: session.capture_method,
     payment: payment ? merchantPayment(payment) : null,
     expires_at: iso(session.expires_at),
     created_at: iso(session.created_at),

@@ -58,6 +58,10 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
       'max_installments',
     );
   }
+  const captureMethod = input.capture_method ?? 'automatic';
+  if (captureMethod === 'manual' && !adapter.manualCapture) {
+    throw invalidRequest('capture_method_not_supported', `capture_method manual is not supported by ${provider}.`, 'capture_method');
+  }
   if (input.line_items) {
     const total = input.line_items.reduce((sum, item) => sum + item.unit_amount * item.quantity, 0);
     if (total !== input.amount) {
@@ -67,9 +71,9 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
   const [row] = await deps.db.query<SessionRow>(
     `INSERT INTO checkout_sessions
        (id, merchant_id, mode, amount, currency, order_id, description, customer, return_url, metadata, locale, provider, expires_at,
-        line_items, max_installments, payment_methods, collect_phone)
+        line_items, max_installments, payment_methods, collect_phone, capture_method)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10::jsonb, $11, $12, now() + make_interval(secs => $13),
-        $14::jsonb, $15, $16::text[], $17)
+        $14::jsonb, $15, $16::text[], $17, $18)
      RETURNING *`,
     [
       newId('cs'),
@@ -89,6 +93,7 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
       maxInstallments,
       methods,
       input.collect_phone ?? false,
+      captureMethod,
     ],
   );
   return row!;
@@ -228,13 +233,13 @@ export async function confirmSession(
     const card = method.type === 'card' ? method : null;
     const [payment] = await tx.query<PaymentRow>(
       `INSERT INTO payments (id, session_id, merchant_id, mode, attempt, amount, currency, status, provider, method, installments,
-         card_brand, card_bin, card_last4, card_exp_month, card_exp_year)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'processing', $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+         card_brand, card_bin, card_last4, card_exp_month, card_exp_year, capture_method)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'processing', $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
       [
         newId('pay'), session.id, session.merchant_id, session.mode, attempt, session.amount, session.currency, session.provider,
         method.type, card ? card.installments : null,
         card?.checked.brand ?? null, card?.checked.digits.slice(0, 6) ?? null, card?.checked.digits.slice(-4) ?? null,
-        card?.card.exp_month ?? null, card?.card.exp_year ?? null,
+        card?.card.exp_month ?? null, card?.card.exp_year ?? null, session.capture_method,
       ],
     );
     await tx.query(`INSERT INTO payment_events (payment_id, from_status, to_status, source) VALUES ($1, NULL, 'processing', 'confirm')`, [payment!.id]);
@@ -271,6 +276,7 @@ export async function confirmSession(
     },
     lineItems: session.line_items,
     metadata: session.metadata,
+    captureMethod: session.capture_method,
     buyerIp,
     returnUrl: returnUrl(deps.config, payment.id),
     webhookUrl: webhookUrl(deps.config, payment.provider, payment.id),
@@ -309,6 +315,13 @@ export async function applyOutcome(deps: Deps, paymentId: string, outcome: Provi
       await tx.query(`UPDATE payments SET provider_reference = $2 WHERE id = $1 AND provider_reference IS NULL`, [paymentId, outcome.providerReference]);
     }
     // The provider's own word (e.g. `refunded` after `paid`) even when our status does not move.
+    if (outcome.checks) {
+      await tx.query(`UPDATE payments SET avs_result = COALESCE($2, avs_result), cvv_result = COALESCE($3, cvv_result) WHERE id = $1`, [
+        paymentId,
+        outcome.checks.avs?.slice(0, 10) ?? null,
+        outcome.checks.cvv?.slice(0, 10) ?? null,
+      ]);
+    }
     // Only when it agrees with where the payment is, so a late, stale notification cannot overwrite it.
     await tx.query(`UPDATE payments SET provider_status = $2 WHERE id = $1 AND status = $3`, [paymentId, outcome.providerStatus.slice(0, 100), outcome.status]);
     return moved;

@@ -20,13 +20,21 @@ export const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[
   canceled: [],
 };
 
-export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
-  return TRANSITIONS[from].includes(to);
+/**
+ * What only the merchant may do on top of that: void a sale the gateway has not settled yet
+ * (succeeded → canceled). No provider answer or webhook can ever take a payment back.
+ */
+export const MERCHANT_TRANSITIONS: Readonly<Partial<Record<PaymentStatus, readonly PaymentStatus[]>>> = {
+  succeeded: ['canceled'],
+};
+
+export function canTransition(from: PaymentStatus, to: PaymentStatus, source?: TransitionSource): boolean {
+  return TRANSITIONS[from].includes(to) || (source === 'merchant' && (MERCHANT_TRANSITIONS[from]?.includes(to) ?? false));
 }
 
-/** The statuses from which `to` may be reached. */
-export function sourcesOf(to: PaymentStatus): PaymentStatus[] {
-  return (Object.keys(TRANSITIONS) as PaymentStatus[]).filter((from) => canTransition(from, to));
+/** The statuses from which `to` may be reached (by `source`). */
+export function sourcesOf(to: PaymentStatus, source?: TransitionSource): PaymentStatus[] {
+  return (Object.keys(TRANSITIONS) as PaymentStatus[]).filter((from) => canTransition(from, to, source));
 }
 
 export interface TransitionPatch {
@@ -65,7 +73,7 @@ export async function transition(
     [
       paymentId,
       to,
-      sourcesOf(to),
+      sourcesOf(to, source),
       patch.providerReference ?? null,
       patch.nextAction === undefined ? null : JSON.stringify(patch.nextAction),
       to === 'failed' ? (patch.errorCode ?? 'payment_failed') : null,

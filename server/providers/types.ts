@@ -37,6 +37,8 @@ export interface ChargeRequest {
   lineItems: LineItem[] | null;
   /** The session's metadata. */
   metadata: Record<string, string>;
+  /** `manual`: authorize only; the merchant captures later. */
+  captureMethod: 'automatic' | 'manual';
   /** The buyer's IP address, IPv4 or IPv6, as the server saw it (undefined when unknown). */
   buyerIp: string | undefined;
   /** Where the provider sends the buyer back after a redirect (our return route). */
@@ -58,6 +60,8 @@ export interface ProviderOutcome {
   configurationError?: boolean;
   /** Card details the provider reported (brand, last 4) when Paykit did not see the card. */
   card?: { brand?: string; last4?: string };
+  /** Address and security-code checks, as the provider's codes. */
+  checks?: { avs?: string; cvv?: string };
 }
 
 /** A provider's own record of a transaction, read back to confirm a webhook or reconcile. */
@@ -67,6 +71,14 @@ export interface RetrievedTransaction extends ProviderOutcome {
   amount?: number;
   currency?: string;
 }
+
+/** What a provider said to a capture, void or refund. */
+export type MoneyMovement =
+  | { outcome: 'done'; providerReference?: string; amount?: number }
+  /** The provider refused, and nothing moved; `notSettled`: a refund must wait (void instead). */
+  | { outcome: 'refused'; code: string; message: string; notSettled?: boolean; settled?: boolean }
+  /** Sent, but the answer was lost (timeout, 5xx): it may have happened. */
+  | { outcome: 'in_doubt'; detail: string };
 
 export interface ProviderAdapter {
   readonly name: ProviderName;
@@ -84,6 +96,14 @@ export interface ProviderAdapter {
    * hint: the server believes what this returns. Null when the provider does not know it.
    */
   retrieve?(providerReference: string): Promise<RetrievedTransaction | null>;
+  /** Capture `amount` of an authorization (manual capture). Absent: the provider has no capture. */
+  capture?(providerReference: string, amount: number): Promise<MoneyMovement>;
+  /** Void an authorization or an unsettled sale. */
+  void?(providerReference: string): Promise<MoneyMovement>;
+  /** Refund `amount` of a settled payment. */
+  refund?(providerReference: string, amount: number): Promise<MoneyMovement>;
+  /** True when the provider can authorize now and capture later. */
+  readonly manualCapture?: boolean;
   /** Origins whose pages the frame may show in an iframe (3DS challenges). */
   readonly frameOrigins?: readonly string[];
 }

@@ -1,14 +1,13 @@
 /** `/v1/checkout/sessions`: created by the merchant (secret key), read and confirmed by the buyer's frame. */
 import { Hono, type Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { confirmSessionSchema, createSessionSchema } from '../../contract/api.ts';
 import { requirePublishableKey, requireSecretKey, type AuthEnv } from '../auth.ts';
 import { clientSecretFor, verifyClientSecret } from '../crypto.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { idempotent, type StoredResponse } from '../idempotency.ts';
 import { confirmSession, createSession, latestPayment, loadSession, type Deps } from '../payments/service.ts';
 import { merchantSession, publicPayment, publicSession } from '../payments/rows.ts';
-import { parseJsonBody, readRawBody } from '../validation.ts';
+import { parseJsonBody } from '../validation.ts';
+import { respondOnce } from './once.ts';
 import { buyerIp } from './ip.ts';
 
 export function sessionRoutes(deps: Deps) {
@@ -30,18 +29,8 @@ export function sessionRoutes(deps: Deps) {
     return rest;
   };
 
-  /** Runs a mutating handler under the request's Idempotency-Key and answers with its (possibly replayed) result. */
-  const once = async (
-    c: Context<AuthEnv>,
-    handler: (raw: string) => Promise<StoredResponse>,
-    transform?: Parameters<typeof idempotent>[4],
-  ) => {
-    const raw = await readRawBody(c);
-    const request = { merchantId: c.var.auth.merchantId, key: c.req.header('idempotency-key'), method: c.req.method, path: c.req.path, rawBody: raw };
-    const result = await idempotent(db, config.serverSecret, request, () => handler(raw), transform);
-    if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(result.body as object, result.status as ContentfulStatusCode);
-  };
+  const once = (c: Context<AuthEnv>, handler: Parameters<typeof respondOnce>[2], transform?: Parameters<typeof respondOnce>[3]) =>
+    respondOnce(deps, c, handler, transform);
 
   app.post('/', secretOnly, async (c) => {
     const auth = c.var.auth;

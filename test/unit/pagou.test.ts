@@ -15,6 +15,7 @@ const request = (overrides: Partial<ChargeRequest> = {}): ChargeRequest => ({
   customer: { email: 'ana@example.com', name: 'Ana Souza', firstName: 'Ana', lastName: 'Souza', document: { type: 'CPF', number: '52998224725' } },
   lineItems: null,
   metadata: { cart: '42' },
+  captureMethod: 'automatic',
   buyerIp: '203.0.113.7',
   returnUrl: 'https://pay.example/return/pay_1/t',
   webhookUrl: 'https://pay.example/hooks/pagou/pay_1/t',

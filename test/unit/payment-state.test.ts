@@ -60,3 +60,12 @@ describe('PayAgency status mapping table', () => {
     assert.deepEqual(outcome.error!.fields, { 'card.number': 'bad number', email: 'bad email', 'card.name': 'required' });
   });
 });
+
+describe('what only the merchant may do', () => {
+  it('voids an unsettled sale (succeeded → canceled); no provider answer or webhook can', () => {
+    assert.ok(canTransition('succeeded', 'canceled', 'merchant'));
+    for (const source of ['confirm', 'webhook', 'return', 'reconcile'] as const) assert.equal(canTransition('succeeded', 'canceled', source), false, source);
+    assert.equal(canTransition('failed', 'succeeded', 'merchant'), false);
+    assert.equal(canTransition('canceled', 'succeeded', 'merchant'), false);
+  });
+});
