@@ -75,6 +75,19 @@ function pixPayment(qrCode: string, overrides: Partial<PublicPayment> = {}): Pub
   return payment({ status: 'requires_action', currency: 'BRL', method: 'pix', installments: null, next_action, ...overrides });
 }
 
+/** Pays with a card whose confirm answers `confirm`, then closes the challenge modal; resolves with the card form. */
+async function payThenCancelChallenge(confirm: () => Response) {
+  mountApp(api([{}, { payment: challengePayment() }], confirm));
+  init();
+  const f = await waitFor(form, 'the form');
+  await fillValidCard(f);
+  await f.submit();
+  const modal = await waitFor(() => challenge()?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'), 'the open challenge');
+  modal.querySelector<HTMLButtonElement>('.cancel')!.click();
+  await waitFor(() => alertText(f), 'the explanation');
+  return f;
+}
+
 function challengePayment(overrides: Partial<PublicPayment> = {}): PublicPayment {
   const next_action: NextAction = { type: 'three_ds_challenge', url: `${BANK}/package.json?challenge=1`, expires_at: inSeconds(300) };
   return payment({ status: 'requires_action', next_action, ...overrides });
@@ -391,14 +404,7 @@ describe('Frame app', () => {
   });
 
   it('3-D Secure challenge: canceled, the card form explains and the buyer can retry', async () => {
-    mountApp(api([{}, { payment: challengePayment() }], () => jsonResponse(challengePayment())));
-    init();
-    const f = await waitFor(form, 'the form');
-    await fillValidCard(f);
-    await f.submit();
-    const modal = await waitFor(() => challenge()?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'), 'the open challenge');
-    modal.querySelector<HTMLButtonElement>('.cancel')!.click();
-    await waitFor(() => alertText(f), 'the explanation');
+    const f = await payThenCancelChallenge(() => jsonResponse(challengePayment()));
     equal(alertText(f), 'The authentication with your bank was canceled. Please try again.');
     equal(challenge(), null);
     equal(payButton(f).disabled, false, 'the buyer can pay again');
@@ -427,14 +433,7 @@ describe('Frame app', () => {
   it('3-D Secure challenge: canceled, then paying again reopens the challenge that still waits', async () => {
     const conflict = () => jsonResponse({ error: { type: 'invalid_request_error', code: 'payment_in_progress', message: 'A payment for this checkout session is already in progress.' } }, 409);
     let confirms = 0;
-    mountApp(api([{}, { payment: challengePayment() }], () => (confirms++ === 0 ? jsonResponse(challengePayment()) : conflict())));
-    init();
-    const f = await waitFor(form, 'the form');
-    await fillValidCard(f);
-    await f.submit();
-    const modal = await waitFor(() => challenge()?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'), 'the open challenge');
-    modal.querySelector<HTMLButtonElement>('.cancel')!.click();
-    await waitFor(() => alertText(f), 'the explanation');
+    const f = await payThenCancelChallenge(() => (confirms++ === 0 ? jsonResponse(challengePayment()) : conflict()));
     await f.submit();
     await waitFor(() => challenge()?.shadowRoot?.querySelector('dialog[open]'), 'the same challenge, open again');
     equal(confirms, 2);

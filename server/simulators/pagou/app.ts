@@ -18,6 +18,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { html, raw } from 'hono/html';
+import { createTimers } from '../timers.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isValidCnpj, isValidCpf } from '../../../contract/br-document.ts';
@@ -255,8 +256,8 @@ export function createPagouSimulator(options: PagouSimOptions) {
   const byExternalRef = new Map<string, string>();
   const byChallenge = new Map<string, string>();
   const tokens = new Map<string, StoredCard>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  let closed = false;
+  const timers = createTimers();
+  const { later } = timers;
   const now = options.now ?? (() => new Date());
   const iso = () => now().toISOString();
   const send = options.fetch ?? fetch;
@@ -268,15 +269,6 @@ export function createPagouSimulator(options: PagouSimOptions) {
   const merchantName = options.merchantName ?? 'Paykit Sandbox';
   const merchantCity = options.merchantCity ?? 'Sao Paulo';
 
-  const later = (fn: () => void, ms: number) => {
-    if (closed) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      if (!closed) fn();
-    }, Math.max(0, ms));
-    timer.unref?.();
-    timers.add(timer);
-  };
 
   const wire = (tx: SimTransaction): PagouTransaction => structuredClone(tx.data);
   const ok = (c: Context, data: PagouTransaction, status: ContentfulStatusCode = 200) =>
@@ -297,7 +289,7 @@ export function createPagouSimulator(options: PagouSimOptions) {
   /** POSTs `{ event, data }` to notify_url, records the outcome, retries a few times on no answer or 5xx. Never throws. */
   const deliver = async (tx: SimTransaction, snapshot: PagouTransaction, attempt = 0): Promise<void> => {
     const url = tx.notify_url;
-    if (!url || closed) return;
+    if (!url || timers.closed) return;
     let status: number | null = null;
     try {
       const response = await send(url, {
@@ -778,9 +770,7 @@ export function createPagouSimulator(options: PagouSimOptions) {
     app,
     transactions,
     close() {
-      closed = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      timers.close();
     },
   };
 }

@@ -13,6 +13,7 @@
  * ones; the simulator keeps transactions in memory and only the masked card.
  */
 import { Hono } from 'hono';
+import { createTimers } from '../timers.ts';
 import { html, raw } from 'hono/html';
 import { behaviourOf, PAYAGENCY_TEST_CARDS, type SimBehaviour } from './cards.ts';
 import { luhn } from '../luhn.ts';
@@ -56,7 +57,7 @@ function isUrl(value: string): boolean {
 
 export function createPayAgencySimulator(options: PayAgencySimOptions) {
   const transactions = new Map<string, SimTransaction>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const timers = createTimers();
   const now = options.now ?? (() => new Date());
   const send = options.fetch ?? fetch;
   const base = options.publicUrl.replace(/\/$/, '');
@@ -196,13 +197,11 @@ export function createPayAgencySimulator(options: PayAgencySimOptions) {
         tx.word = behaviour.word;
         tx.message = behaviour.word === 'pending' ? 'Transaction pending for approval.' : 'Transaction to be confirmed.';
         if (options.settleAfterMs) {
-          const timer = setTimeout(() => {
-            timers.delete(timer);
+          timers.later(() => {
             if (tx.word === behaviour.word) {
               void settle(tx, behaviour.settle, behaviour.settle === 'success' ? 'Transaction processed successfully.' : (behaviour.message ?? 'Transaction declined.'));
             }
           }, options.settleAfterMs);
-          timers.add(timer);
         }
         break;
       case 'failed':
@@ -275,8 +274,7 @@ export function createPayAgencySimulator(options: PayAgencySimOptions) {
     app,
     transactions,
     close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      timers.close();
     },
   };
 }

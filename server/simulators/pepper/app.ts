@@ -14,6 +14,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { html, raw } from 'hono/html';
+import { createTimers } from '../timers.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -375,22 +376,13 @@ export function createPepperSimulator(options: PepperSimOptions) {
   const transactions = new Map<string, SimTransaction>();
   const customers = new Map<string, VaultCustomer>();
   const idempotency = new Map<string, { id: string; at: number }>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  let closed = false;
+  const timers = createTimers();
+  const { later } = timers;
   const now = options.now ?? (() => new Date());
   const iso = () => now().toISOString();
   const base = options.publicUrl.replace(/\/$/, '');
   const baseOrigin = new URL(base).origin;
 
-  const later = (fn: () => void, ms: number) => {
-    if (closed) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      if (!closed) fn();
-    }, Math.max(0, ms));
-    timer.unref?.();
-    timers.add(timer);
-  };
 
   const wire = (tx: SimTransaction): PepperTransaction => structuredClone(tx.data);
   const ok = (c: Context, data: unknown, extra: Json = {}) => c.json({ status: 'success', msg: 'success', data, ...extra }, 200);
@@ -1345,9 +1337,7 @@ export function createPepperSimulator(options: PepperSimOptions) {
     transactions,
     customers,
     close() {
-      closed = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      timers.close();
     },
   };
 }
