@@ -1,6 +1,6 @@
 /** The OpenAPI document, generated from the wire contract (contract/api.ts) so the two cannot drift. */
 import * as z from 'zod/mini';
-import { confirmSessionSchema, createSessionSchema } from '../contract/api.ts';
+import { captureSchema, confirmSessionSchema, createSessionSchema, paymentSearchSchema, refundSchema } from '../contract/api.ts';
 
 const schema = (type: z.ZodMiniType) => {
   const { $schema: _dropped, ...rest } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -12,6 +12,12 @@ const json = (description: string) => ({ description, content: { 'application/js
 const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } };
 const clientSecret = { name: 'X-Client-Secret', in: 'header', required: true, schema: { type: 'string' } };
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/** The search query's parameters, from the same schema that checks them. */
+function searchParameters() {
+  const properties = (schema(paymentSearchSchema) as { properties?: Record<string, unknown> }).properties ?? {};
+  return Object.entries(properties).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
+}
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -26,6 +32,8 @@ export function openApiDocument(serverUrl: string) {
       schemas: {
         CreateSession: schema(createSessionSchema),
         ConfirmSession: schema(confirmSessionSchema),
+        Capture: schema(captureSchema),
+        Refund: schema(refundSchema),
         Error: {
           type: 'object',
           required: ['error'],
@@ -53,15 +61,50 @@ export function openApiDocument(serverUrl: string) {
       },
       '/v1/checkout/sessions/{id}/confirm': {
         post: {
-          summary: 'Pay a session with card details (from the payment frame)',
+          summary: 'Pay a session by card or PIX (from the payment frame)',
           security: [{ publishableKey: [] }],
           parameters: [id, clientSecret, idempotencyKey],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ConfirmSession' } } } },
           responses: { 200: json('The payment'), 400: error, 401: error, 403: error, 409: error, 422: error },
         },
       },
+      '/v1/payments': {
+        get: {
+          summary: 'Search payments, newest first, with cursor pages',
+          security: [{ secretKey: [] }],
+          parameters: searchParameters(),
+          responses: { 200: json('A list of payments'), 400: error, 401: error, 403: error },
+        },
+      },
       '/v1/payments/{id}': {
         get: { summary: 'The normalized payment', security: [{ secretKey: [] }], parameters: [id], responses: { 200: json('The payment'), 401: error, 403: error, 404: error } },
+      },
+      '/v1/payments/{id}/capture': {
+        post: {
+          summary: 'Capture an authorization, in full or in part',
+          security: [{ secretKey: [] }],
+          parameters: [id, idempotencyKey],
+          requestBody: { required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/Capture' } } } },
+          responses: { 200: json('The payment'), 400: error, 402: error, 404: error, 409: error },
+        },
+      },
+      '/v1/payments/{id}/void': {
+        post: {
+          summary: 'Void an authorization or an unsettled sale',
+          security: [{ secretKey: [] }],
+          parameters: [id, idempotencyKey],
+          responses: { 200: json('The payment'), 402: error, 404: error, 409: error },
+        },
+      },
+      '/v1/payments/{id}/refunds': {
+        post: {
+          summary: 'Refund a settled payment, in full or in part',
+          security: [{ secretKey: [] }],
+          parameters: [id, idempotencyKey],
+          requestBody: { required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/Refund' } } } },
+          responses: { 201: json('The refund'), 400: error, 402: error, 404: error, 409: error },
+        },
+        get: { summary: 'The refunds of a payment', security: [{ secretKey: [] }], parameters: [id], responses: { 200: json('A list of refunds'), 404: error } },
       },
     },
   };
