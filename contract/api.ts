@@ -53,13 +53,30 @@ export const metadataSchema = z
 
 export const localeSchema = z.string().check(z.regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a locale such as en or pt-BR'));
 
-export const providerSchema = z.enum(['payagency', 'pagou']);
+export const providerSchema = z.enum(['payagency', 'pagou', 'pepper']);
 export type ProviderName = z.infer<typeof providerSchema>;
 
-/** How a buyer may pay. PIX is Brazil's instant payment, in BRL through Pagou. */
-export const PAYMENT_METHOD_TYPES = ['card', 'pix'] as const;
+/**
+ * How a buyer may pay. PIX is Brazil's instant payment, in BRL through Pagou; `ach` is a US bank
+ * account debit and `alipay` / `wechatpay` / `paypal` are redirect payment methods (APMs), in USD
+ * through the Pepper gateway.
+ */
+export const PAYMENT_METHOD_TYPES = ['card', 'pix', 'ach', 'alipay', 'wechatpay', 'paypal'] as const;
 export type PaymentMethodType = (typeof PAYMENT_METHOD_TYPES)[number];
 export const paymentMethodTypeSchema = z.enum(PAYMENT_METHOD_TYPES);
+/** The redirect payment methods: the buyer pays on the provider's page and comes back. */
+export const APM_TYPES = ['alipay', 'wechatpay', 'paypal'] as const;
+export type ApmType = (typeof APM_TYPES)[number];
+export const isApm = (method: string): method is ApmType => (APM_TYPES as readonly string[]).includes(method);
+
+/** A merchant's own id for a returning customer (their saved cards are kept under it). */
+export const customerIdSchema = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[\w.:@-]+$/, 'may contain letters, digits, _ . : @ - only'));
+
+/** A US state (or territory) as its two-letter postal abbreviation. */
+export const usStateSchema = z.string().check(z.regex(/^[A-Z]{2}$/, 'must be a two-letter state abbreviation such as NY'));
+
+/** Surcharge rates in thousandths of a percent (3000 = 3.000%), as contract/surcharge.ts. */
+export const surchargeRateSchema = z.int().check(z.gte(0, 'must be 0 to 10000 (thousandths of a percent)'), z.lte(10_000, 'must be 0 to 10000 (thousandths of a percent)'));
 
 /** The most installments any provider takes (Pagou: 1 to 12). */
 export const MAX_INSTALLMENTS = 12;
@@ -106,6 +123,26 @@ export const createSessionSchema = z.strictObject({
   collect_phone: z.optional(z.boolean()),
   /** `automatic` (default): cards are charged at once; `manual`: authorized, captured later through the API. */
   capture_method: z.optional(z.enum(['automatic', 'manual'])),
+  /** The merchant's id for a returning customer: their saved cards are offered, and new ones may be saved. */
+  customer_id: z.optional(customerIdSchema),
+  /** How saved cards behave (needs `customer_id`). */
+  saved_cards: z.optional(
+    z.strictObject({
+      /** Offer "save this card" (default true). */
+      allow_saving: z.optional(z.boolean()),
+      /** Ask the buyer for the security code again to pay with a saved card (default false). */
+      require_cvc: z.optional(z.boolean()),
+      /** Let the buyer remove a saved card from the widget (default false). */
+      allow_removal: z.optional(z.boolean()),
+    }),
+  ),
+  /**
+   * Add a card surcharge, looked up at the provider by the card's BIN and the billing state and
+   * capped at `max_rate` of the amount (default 3000 = 3.000%). `amount` is then the base amount.
+   */
+  surcharge: z.optional(z.strictObject({ max_rate: z.optional(surchargeRateSchema) })),
+  /** The NACHA SEC code of ACH debits: `web` (default, the buyer authorizes online), `ccd` (a business account), `ppd`. */
+  ach_sec_code: z.optional(z.enum(['web', 'ccd', 'ppd'])),
 });
 export type CreateSessionInput = z.infer<typeof createSessionSchema>;
 
@@ -147,6 +184,18 @@ export const pixPayerSchema = z.strictObject({
 });
 export type PixPayerInput = z.infer<typeof pixPayerSchema>;
 
+/** A US bank account to debit by ACH, and the buyer's acceptance of the mandate shown to them. */
+export const achSchema = z.strictObject({
+  /** Nine digits; the ABA checksum is verified by the server (contract/aba.ts). */
+  routing_number: z.string().check(z.regex(/^[0-9]{9}$/, 'must be 9 digits')),
+  account_number: z.string().check(z.regex(/^[0-9]{4,17}$/, 'must be 4 to 17 digits')),
+  account_type: z.enum(['checking', 'savings']),
+  holder_name: text(100),
+  /** The buyer ticked the authorization (the session's `ach_mandate` text). */
+  mandate_accepted: z.literal(true, 'must be true: the buyer must accept the authorization'),
+});
+export type AchInput = z.infer<typeof achSchema>;
+
 /** `POST /v1/checkout/sessions/:id/confirm` (publishable key + client secret). */
 export const confirmSessionSchema = z.strictObject({
   payment_method: z.discriminatedUnion('type', [
@@ -155,16 +204,68 @@ export const confirmSessionSchema = z.strictObject({
       card: cardSchema,
       /** 1 (the default) to the session's max_installments. */
       installments: z.optional(installmentsSchema),
+      /** Save the card for the session's customer (when the session allows saving). */
+      save: z.optional(z.boolean()),
+      /** The billing address's state (US), for the surcharge and the address check. */
+      billing_state: z.optional(usStateSchema),
+    }),
+    z.strictObject({
+      type: z.literal('saved_card'),
+      saved_card: z.strictObject({
+        /** An id from `GET …/saved_cards`. */
+        id: z.string().check(z.minLength(1), z.maxLength(64)),
+        /** Required when the session's `saved_cards.require_cvc` is true. */
+        cvc: z.optional(z.string().check(z.regex(/^[0-9]{3,4}$/, 'must be 3 or 4 digits'))),
+      }),
+      billing_state: z.optional(usStateSchema),
     }),
     z.strictObject({
       type: z.literal('pix'),
       pix: pixPayerSchema,
     }),
+    z.strictObject({
+      type: z.literal('ach'),
+      ach: achSchema,
+    }),
+    z.strictObject({
+      type: z.literal(APM_TYPES),
+    }),
   ]),
   /** Asked for by the widget when the session has no customer email. */
   email: z.optional(z.email().check(z.maxLength(254))),
+  /**
+   * The total the buyer was shown (with a surcharge). Never what is charged — the server computes
+   * that — but a guard: when it differs from the server's total, nothing is charged (409 `amount_changed`).
+   */
+  expected_amount: z.optional(z.int().check(z.positive('must be a positive integer in minor units'))),
 });
 export type ConfirmSessionInput = z.infer<typeof confirmSessionSchema>;
+
+/** `POST /v1/checkout/sessions/:id/surcharge` (publishable key + client secret): the surcharge for a card. */
+export const surchargeQuoteSchema = z.strictObject({
+  /** The card's first 6 to 8 digits (a new card). */
+  bin: z.optional(z.string().check(z.regex(/^[0-9]{6,8}$/, 'must be the first 6 to 8 digits of the card'))),
+  /** Or a saved card's id (the frame does not know its digits). */
+  saved_card: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  billing_state: z.optional(usStateSchema),
+});
+
+/** What a surcharge quote answers: every amount in minor units of `currency`. */
+export interface SurchargeQuote {
+  base_amount: number;
+  surcharge: number;
+  total: number;
+  currency: string;
+}
+
+/** A card saved for the session's customer (`GET /v1/checkout/sessions/:id/saved_cards`). */
+export interface SavedCard {
+  id: string;
+  brand: string | null;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+}
 
 /** `POST /v1/payments/:id/capture` (secret key): all of the authorization, or part of it. */
 export const captureSchema = z.strictObject({
@@ -220,7 +321,10 @@ export type NextAction =
 export interface PublicPayment {
   id: string;
   status: PaymentStatus;
+  /** What the buyer is charged: the session's amount plus `surcharge_amount`. */
   amount: number;
+  /** The card surcharge included in `amount` (0 when none). */
+  surcharge_amount: number;
   currency: string;
   method: PaymentMethodType;
   /** Card installments chosen (1 when none); null for other methods. */
@@ -248,6 +352,14 @@ export interface PublicSession {
   max_installments: number;
   /** True when the widget must ask for a phone number (PIX). */
   collect_phone: boolean;
+  /** True when a card surcharge applies: look it up (`POST …/surcharge`) and show the total. */
+  surcharge: boolean;
+  /** The billing state the session already knows (the customer's), else null. */
+  billing_state: string | null;
+  /** Saved cards of the session's customer: null when the session has no customer or the provider no vault. */
+  saved_cards: { can_save: boolean; require_cvc: boolean; allow_removal: boolean } | null;
+  /** The authorization text the buyer accepts before an ACH debit (with the date and amount); null without ACH. */
+  ach_mandate: string | null;
   payment: PublicPayment | null;
 }
 

@@ -35,7 +35,7 @@ interface Product {
   /** Minor units of `currency`. */
   price: number;
   currency: 'USD' | 'BRL';
-  art: 'mug' | 'tee';
+  art: 'mug' | 'tee' | 'lamp';
   /** What else the session carries for this product (Brazil: PIX, installments, Portuguese). */
   session?: Record<string, unknown>;
 }
@@ -43,6 +43,20 @@ interface Product {
 export const PRODUCTS: readonly Product[] = [
   { id: 'enamel-mug', name: 'Paykit enamel mug', blurb: 'Holds 350 ml of coffee through a long code review.', price: 1800, currency: 'USD', art: 'mug' },
   { id: 'logo-tee', name: 'Paykit T-shirt', blurb: 'Organic cotton, with the logo small on the chest.', price: 2900, currency: 'USD', art: 'tee' },
+  {
+    id: 'desk-lamp',
+    name: 'Paykit desk lamp',
+    blurb: 'Through the Pepper gateway: card (with a surcharge), bank account (ACH), PayPal or Alipay, and your saved cards.',
+    price: 4500,
+    currency: 'USD',
+    art: 'lamp',
+    session: {
+      provider: 'pepper',
+      payment_methods: ['card', 'ach', 'paypal', 'alipay'],
+      surcharge: {},
+      saved_cards: { allow_removal: true },
+    },
+  },
   {
     id: 'camiseta',
     name: 'Camiseta Paykit (Brasil)',
@@ -65,6 +79,8 @@ const STORE = 'Paykit Demo Store';
 
 /** The demo buyer; `guest` checkouts leave the email out so the widget asks for it. */
 const BUYER = { email: 'jane.doe@example.com', first_name: 'Jane', last_name: 'Doe' };
+/** The demo shop's own id for Jane, under which her saved cards are kept. */
+const BUYER_ID = 'demo-jane-doe';
 
 const sessionSchema = z.looseObject({
   id: z.string(),
@@ -170,13 +186,16 @@ export function createDemoApp(options: DemoAppOptions): Hono {
     return session.data;
   }
 
-  async function testCards(provider: 'payagency' | 'pagou'): Promise<{ number: string; description: string }[]> {
+  async function testCards(provider: 'payagency' | 'pagou' | 'pepper'): Promise<{ number: string; description: string }[]> {
     if (!sandboxUrl) return [];
     try {
       const response = await fetch(`${sandboxUrl}/${provider}/sandbox/test-cards`, { signal: AbortSignal.timeout(2_000) });
       if (!response.ok) return [];
-      const cards = z.array(z.object({ number: z.string(), description: z.string() })).safeParse(await response.json());
-      return cards.success ? cards.data : [];
+      const body: unknown = await response.json();
+      const list = z.array(z.looseObject({ number: z.string(), description: z.string() }));
+      // Pepper's sandbox lists its cards with its routing numbers: { cards, routing_numbers, apm_types }.
+      const cards = list.safeParse(provider === 'pepper' ? (body as { cards?: unknown })?.cards : body);
+      return cards.success ? cards.data.map(({ number, description }) => ({ number, description })) : [];
     } catch {
       return [];
     }
@@ -272,7 +291,7 @@ ${main}
   });
 
   app.get('/', async (c) => {
-    const [cards, brazilCards] = await Promise.all([testCards('payagency'), testCards('pagou')]);
+    const [cards, brazilCards, pepperCards] = await Promise.all([testCards('payagency'), testCards('pagou'), testCards('pepper')]);
     const products = PRODUCTS.map(
       (product) => html`<li class="product">
   <div class="product-art product-art-${product.art}" aria-hidden="true"></div>
@@ -297,7 +316,7 @@ ${main}
     <tbody>${list.map((card) => html`<tr><td><code>${groupCardNumber(card.number)}</code></td><td>${card.description}</td></tr>`)}</tbody>
   </table>
 </section>`;
-    const cardList = html`${cardTable('cards-title', 'PayAgency sandbox test cards (USD)', cards)}${cardTable('pagou-cards-title', 'Pagou sandbox test cards (BRL)', brazilCards)}`;
+    const cardList = html`${cardTable('cards-title', 'PayAgency sandbox test cards (USD)', cards)}${cardTable('pepper-cards-title', 'Pepper sandbox test cards (the desk lamp; bank account: routing 021000021, any account number of 4 to 17 digits)', pepperCards)}${cardTable('pagou-cards-title', 'Pagou sandbox test cards (BRL)', brazilCards)}`;
     return c.html(
       page(
         'Shop',
@@ -327,6 +346,8 @@ ${cardList}`,
           order_id: `demo_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`,
           description: product.name,
           customer: guest ? { first_name: BUYER.first_name, last_name: BUYER.last_name } : BUYER,
+          // A signed-in buyer keeps their cards between visits; a guest has none (and no customer id).
+          ...(product.session?.saved_cards ? (guest ? { saved_cards: undefined } : { customer_id: BUYER_ID }) : {}),
           return_url: `${origin}/complete`,
           metadata: { source: 'demo', product: product.id },
         },

@@ -12,6 +12,7 @@
  * | PAYKIT_TRUST_PROXY | `1` to take the buyer IP from X-Forwarded-For | off |
  * | PAYAGENCY_BASE_URL / PAYAGENCY_SECRET_KEY / PAYAGENCY_MODE | PayAgency credentials | the sandbox simulator |
  * | PAGOU_BASE_URL / PAGOU_TOKEN | Pagou credentials (PIX and Brazilian cards) | the sandbox simulator |
+ * | PEPPER_BASE_URL / PEPPER_API_KEY | Pepper gateway credentials (US cards, ACH, APMs, saved cards, surcharges); the private `api_…` key | the sandbox simulator |
  * | LOG_LEVEL | debug, info, warn, error | info |
  */
 import type { Level } from './log.ts';
@@ -32,7 +33,7 @@ export interface ServerConfig {
   returnWaitMs: number;
   /** Where the widget bundles are (dist/widget). */
   assetsDir: string;
-  providers: { payagency: ProviderConfig; pagou: { baseUrl: string; token: string } };
+  providers: { payagency: ProviderConfig; pagou: { baseUrl: string; token: string }; pepper: { baseUrl: string; apiKey: string } };
   /** An IPv4 address to send when the buyer's address is IPv6 and the provider takes IPv4 only. */
   ipv4Fallback: string;
   logLevel: Level;

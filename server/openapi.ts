@@ -1,6 +1,6 @@
 /** The OpenAPI document, generated from the wire contract (contract/api.ts) so the two cannot drift. */
 import * as z from 'zod/mini';
-import { captureSchema, confirmSessionSchema, createSessionSchema, paymentSearchSchema, refundSchema } from '../contract/api.ts';
+import { captureSchema, confirmSessionSchema, createSessionSchema, paymentSearchSchema, refundSchema, surchargeQuoteSchema } from '../contract/api.ts';
 
 const schema = (type: z.ZodMiniType) => {
   const { $schema: _dropped, ...rest } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -34,6 +34,7 @@ export function openApiDocument(serverUrl: string) {
         ConfirmSession: schema(confirmSessionSchema),
         Capture: schema(captureSchema),
         Refund: schema(refundSchema),
+        SurchargeQuote: schema(surchargeQuoteSchema),
         Error: {
           type: 'object',
           required: ['error'],
@@ -61,11 +62,36 @@ export function openApiDocument(serverUrl: string) {
       },
       '/v1/checkout/sessions/{id}/confirm': {
         post: {
-          summary: 'Pay a session by card or PIX (from the payment frame)',
+          summary: 'Pay a session by card, saved card, PIX, bank account (ACH) or a redirect method (from the payment frame)',
           security: [{ publishableKey: [] }],
           parameters: [id, clientSecret, idempotencyKey],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ConfirmSession' } } } },
-          responses: { 200: json('The payment'), 400: error, 401: error, 403: error, 409: error, 422: error },
+          responses: { 200: json('The payment'), 400: error, 401: error, 403: error, 409: error, 422: error, 503: error },
+        },
+      },
+      '/v1/checkout/sessions/{id}/surcharge': {
+        post: {
+          summary: 'The card surcharge for a BIN or a saved card, and the total (from the payment frame)',
+          security: [{ publishableKey: [] }],
+          parameters: [id, clientSecret],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SurchargeQuote' } } } },
+          responses: { 200: json('{ base_amount, surcharge, total, currency }'), 400: error, 401: error, 409: error, 503: error },
+        },
+      },
+      '/v1/checkout/sessions/{id}/saved_cards': {
+        get: {
+          summary: 'The session customer\'s saved cards: brand, last 4, expiry (from the payment frame)',
+          security: [{ publishableKey: [] }],
+          parameters: [id, clientSecret],
+          responses: { 200: json('{ object: "list", data: [SavedCard] }'), 401: error, 502: error },
+        },
+      },
+      '/v1/checkout/sessions/{id}/saved_cards/{card_id}': {
+        delete: {
+          summary: 'Remove a saved card, when the session allows it (from the payment frame)',
+          security: [{ publishableKey: [] }],
+          parameters: [id, { name: 'card_id', in: 'path', required: true, schema: { type: 'string' } }, clientSecret],
+          responses: { 200: json('{ id, deleted: true }'), 400: error, 401: error, 403: error, 404: error, 502: error },
         },
       },
       '/v1/payments': {

@@ -20,6 +20,8 @@ import { createPayAgencyAdapter } from './providers/payagency/adapter.ts';
 import { createPayAgencySimulator } from './simulators/payagency/app.ts';
 import { createPagouAdapter } from './providers/pagou/adapter.ts';
 import { createPagouSimulator } from './simulators/pagou/app.ts';
+import { createPepperAdapter } from './providers/pepper/adapter.ts';
+import { createPepperSimulator } from './simulators/pepper/app.ts';
 import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
 import { createDemoApp } from '../demo/app.ts';
 
@@ -56,6 +58,7 @@ export interface Stack {
   log: Logger & { lines?: string[] };
   payagency: ReturnType<typeof createPayAgencySimulator>;
   pagou: ReturnType<typeof createPagouSimulator>;
+  pepper: ReturnType<typeof createPepperSimulator>;
   config: ServerConfig;
   /** The payment server's Hono app, for tests that call `app.request()`. */
   app: ReturnType<typeof createApp>;
@@ -126,9 +129,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     merchantName: 'Paykit Demo Store',
     merchantCity: 'Sao Paulo',
   });
+  const pepperKey = env.PEPPER_API_KEY ?? `api_sandbox${randomBytes(12).toString('hex')}`;
+  const pepper = createPepperSimulator({ apiKey: pepperKey, publicKey: `pub_sandbox${randomBytes(12).toString('hex')}`, publicUrl: `${sandbox.url}/pepper` });
   const sandboxApp = new Hono();
   sandboxApp.route('/payagency', payagency.app);
   sandboxApp.route('/pagou', pagou.app);
+  sandboxApp.route('/pepper', pepper.app);
   sandbox.use(sandboxApp.fetch);
 
   const config: ServerConfig = {
@@ -150,11 +156,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         baseUrl: env.PAGOU_BASE_URL ?? `${sandbox.url}/pagou`,
         token: pagouToken,
       },
+      pepper: {
+        baseUrl: env.PEPPER_BASE_URL ?? `${sandbox.url}/pepper`,
+        apiKey: pepperKey,
+      },
     },
   };
   const adapters = {
     payagency: createPayAgencyAdapter({ ...config.providers.payagency, ipv4Fallback: config.ipv4Fallback }),
     pagou: createPagouAdapter(config.providers.pagou),
+    pepper: createPepperAdapter(config.providers.pepper),
   };
   const app = createApp({ db, config, log, adapters });
   pay.use(app.fetch);
@@ -181,11 +192,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log,
     payagency,
     pagou,
+    pepper,
     config,
     app,
     async close() {
       payagency.close();
       pagou.close();
+      pepper.close();
       await Promise.all(
         [pay, sandbox, demo].map(
           ({ server }) =>

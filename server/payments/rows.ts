@@ -1,6 +1,8 @@
 /** Database rows and the API views built from them. */
 import type { Customer, LineItem, NextAction, PaymentMethodType, PaymentStatus, PublicPayment, PublicSession, SessionStatus } from '../../contract/api.ts';
 import { unseal } from '../crypto.ts';
+import { achMandateText } from '../../contract/mandate.ts';
+import { avsResult, cvvResult } from '../providers/pepper/status.ts';
 
 export interface SessionRow {
   id: string;
@@ -21,9 +23,27 @@ export interface SessionRow {
   payment_methods: PaymentMethodType[];
   collect_phone: boolean;
   capture_method: 'automatic' | 'manual';
+  customer_id: string | null;
+  saved_cards: SavedCardsPolicy | null;
+  /** null: no surcharge. */
+  surcharge_max_rate: number | null;
+  ach_sec_code: 'web' | 'ccd' | 'ppd';
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
+}
+
+export interface SavedCardsPolicy {
+  allow_saving: boolean;
+  require_cvc: boolean;
+  allow_removal: boolean;
+}
+
+export interface Mandate {
+  text: string;
+  accepted_at: string;
+  sec_code: string;
+  ip: string | null;
 }
 
 export interface PaymentRow {
@@ -46,6 +66,14 @@ export interface PaymentRow {
   amount_refunded: number;
   avs_result: string | null;
   cvv_result: string | null;
+  surcharge_amount: number;
+  ach_routing_number: string | null;
+  ach_last4: string | null;
+  ach_account_type: 'checking' | 'savings' | null;
+  mandate: Mandate | null;
+  /** The vault card this payment was made with. */
+  saved_card_id: string | null;
+  save_card: 'requested' | 'saved' | 'not_saved' | null;
   pending_operation: 'capture' | 'void' | null;
   pending_operation_at: Date | null;
   card_brand: string | null;
@@ -87,7 +115,8 @@ export function publicPayment(row: PaymentRow, serverSecret: string): PublicPaym
   return {
     id: row.id,
     status: row.status,
-    amount: row.amount,
+    amount: Number(row.amount),
+    surcharge_amount: Number(row.surcharge_amount),
     currency: row.currency,
     method: row.method,
     installments: row.method === 'card' ? (row.installments ?? 1) : null,
@@ -99,7 +128,17 @@ export function publicPayment(row: PaymentRow, serverSecret: string): PublicPaym
   };
 }
 
-export function publicSession(session: SessionRow, merchantName: string, payment: PaymentRow | null, serverSecret: string): PublicSession {
+/** What the buyer's view needs beyond the rows: whether the provider keeps saved cards. */
+export interface PublicSessionContext {
+  merchantName: string;
+  hasVault: boolean;
+  now?: Date;
+}
+
+export function publicSession(session: SessionRow, context: PublicSessionContext, payment: PaymentRow | null, serverSecret: string): PublicSession {
+  const { merchantName } = context;
+  const policy = session.customer_id && context.hasVault ? session.saved_cards : null;
+  const state = session.customer?.state?.toUpperCase();
   return {
     id: session.id,
     object: 'checkout.session',
@@ -113,13 +152,28 @@ export function publicSession(session: SessionRow, merchantName: string, payment
     payment_methods: session.payment_methods,
     max_installments: session.max_installments,
     collect_phone: session.collect_phone && !session.customer?.phone,
+    surcharge: session.surcharge_max_rate !== null && session.payment_methods.includes('card'),
+    billing_state: state && /^[A-Z]{2}$/.test(state) ? state : null,
+    saved_cards: policy ? { can_save: policy.allow_saving, require_cvc: policy.require_cvc, allow_removal: policy.allow_removal } : null,
+    ach_mandate: session.payment_methods.includes('ach') ? sessionMandate(session, merchantName, context.now) : null,
     payment: payment ? publicPayment(payment, serverSecret) : null,
   };
+}
+
+/** The ACH authorization for this session's amount, dated today. */
+export function sessionMandate(session: Pick<SessionRow, 'amount' | 'currency'>, merchantName: string, now = new Date()): string {
+  return achMandateText({ merchantName, amount: Number(session.amount), currency: session.currency, date: now });
 }
 
 export function effectiveSessionStatus(session: SessionRow): SessionStatus {
   if (session.status === 'open' && new Date(session.expires_at).getTime() <= Date.now()) return 'expired';
   return session.status;
+}
+
+/** AVS and CVV results: the provider's code and, when it is a documented one, what it means. */
+function checksView(avs: string | null, cvv: string | null) {
+  const view = (code: string | null, lookup: typeof avsResult) => (code === null ? null : { code, description: lookup(code)?.description ?? null });
+  return { avs: view(avs, avsResult), cvv: view(cvv, cvvResult) };
 }
 
 /** The merchant's view of a payment (`GET /v1/payments/:id`). */
@@ -131,7 +185,8 @@ export function merchantPayment(row: PaymentRow) {
     livemode: row.mode === 'live',
     attempt: row.attempt,
     status: row.status,
-    amount: row.amount,
+    amount: Number(row.amount),
+    surcharge_amount: Number(row.surcharge_amount),
     currency: row.currency,
     provider: row.provider,
     provider_reference: row.provider_reference,
@@ -141,7 +196,11 @@ export function merchantPayment(row: PaymentRow) {
     capture_method: row.capture_method,
     amount_captured: row.amount_captured === null ? (row.status === 'succeeded' ? Number(row.amount) : 0) : Number(row.amount_captured),
     amount_refunded: Number(row.amount_refunded),
-    checks: row.avs_result || row.cvv_result ? { avs: row.avs_result, cvv: row.cvv_result } : null,
+    checks: row.avs_result || row.cvv_result ? checksView(row.avs_result, row.cvv_result) : null,
+    bank_account: row.ach_last4 ? { routing_number: row.ach_routing_number, last4: row.ach_last4, account_type: row.ach_account_type } : null,
+    mandate: row.mandate,
+    saved_card: row.saved_card_id ? { id: row.saved_card_id } : null,
+    save_card: row.save_card,
     card: row.card_last4
       ? { brand: row.card_brand, first6: row.card_bin, last4: row.card_last4, exp_month: row.card_exp_month, exp_year: row.card_exp_year }
       : null,
@@ -173,6 +232,10 @@ export function merchantSession(session: SessionRow, payment: PaymentRow | null)
     payment_methods: session.payment_methods,
     collect_phone: session.collect_phone,
     capture_method: session.capture_method,
+    customer_id: session.customer_id,
+    saved_cards: session.saved_cards,
+    surcharge: session.surcharge_max_rate === null ? null : { max_rate: session.surcharge_max_rate },
+    ach_sec_code: session.ach_sec_code,
     payment: payment ? merchantPayment(payment) : null,
     expires_at: iso(session.expires_at),
     created_at: iso(session.created_at),

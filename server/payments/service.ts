@@ -4,16 +4,18 @@
  * whichever comes first — through the state machine.
  */
 import cardValidator from 'card-validator';
-import type { CardInput, ConfirmSessionInput, CreateSessionInput, NextAction, ProviderName } from '../../contract/api.ts';
+import { isApm, type CardInput, type ConfirmSessionInput, type CreateSessionInput, type NextAction, type ProviderName, type SavedCard } from '../../contract/api.ts';
+import { isValidRoutingNumber } from '../../contract/aba.ts';
+import { DEFAULT_SURCHARGE_CAP, surchargeCap } from '../../contract/surcharge.ts';
 import { parseDocument } from '../../contract/br-document.ts';
 import { ApiError, conflict, invalidRequest, notFound } from '../errors.ts';
 import { newId, providerToken, seal } from '../crypto.ts';
 import type { Db, Queryable } from '../storage/db.ts';
 import type { Logger } from '../log.ts';
 import type { ServerConfig } from '../config.ts';
-import type { ChargeMethod, ProviderAdapter, ProviderOutcome } from '../providers/types.ts';
+import type { ChargeMethod, ProviderAdapter, ProviderOutcome, VaultCard } from '../providers/types.ts';
 import { transition, type TransitionSource } from './state.ts';
-import { effectiveSessionStatus, type PaymentRow, type SessionRow } from './rows.ts';
+import { effectiveSessionStatus, sessionMandate, type Mandate, type PaymentRow, type SessionRow } from './rows.ts';
 import type { MerchantAuth } from '../auth.ts';
 
 export interface Deps {
@@ -29,9 +31,16 @@ export function adapterFor(deps: Deps, provider: string): ProviderAdapter {
   return adapter;
 }
 
-/** The provider a session goes to when the merchant does not say: Pagou for BRL (and PIX), PayAgency otherwise. */
-export function defaultProvider(input: Pick<CreateSessionInput, 'currency' | 'payment_methods'>): ProviderName {
-  return input.currency === 'BRL' || input.payment_methods?.includes('pix') ? 'pagou' : 'payagency';
+/**
+ * The provider a session goes to when the merchant does not say: Pagou for BRL (and PIX), the
+ * Pepper gateway for bank accounts, redirect methods, saved cards and surcharges, PayAgency otherwise.
+ */
+export function defaultProvider(
+  input: Pick<CreateSessionInput, 'currency' | 'payment_methods' | 'saved_cards' | 'surcharge' | 'ach_sec_code'>,
+): ProviderName {
+  if (input.currency === 'BRL' || input.payment_methods?.includes('pix')) return 'pagou';
+  const pepperOnly = input.payment_methods?.some((method) => method === 'ach' || isApm(method));
+  return pepperOnly || input.saved_cards || input.surcharge || input.ach_sec_code ? 'pepper' : 'payagency';
 }
 
 export async function createSession(deps: Deps, auth: MerchantAuth, input: CreateSessionInput): Promise<SessionRow> {
@@ -45,7 +54,8 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
   if (input.amount > max) {
     throw invalidRequest('amount_too_large', `amount must be at most ${max} (minor units of ${input.currency}) for ${provider}.`, 'amount');
   }
-  const methods = input.payment_methods ?? [...offered];
+  // Unasked, a session offers every method of the provider — those that can wait for a capture, when it must.
+  const methods = input.payment_methods ?? (input.capture_method === 'manual' ? offered.filter((method) => method === 'card') : [...offered]);
   const unsupported = methods.find((method) => !offered.includes(method));
   if (unsupported) {
     throw invalidRequest('payment_method_not_supported', `payment_methods: ${provider} does not offer ${unsupported} for ${input.currency}.`, 'payment_methods');
@@ -62,6 +72,34 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
   if (captureMethod === 'manual' && !adapter.manualCapture) {
     throw invalidRequest('capture_method_not_supported', `capture_method manual is not supported by ${provider}.`, 'capture_method');
   }
+  const notCard = methods.find((method) => method !== 'card');
+  if (captureMethod === 'manual' && notCard) {
+    throw invalidRequest('capture_method_not_supported', `capture_method manual is for cards only; payment_methods includes ${notCard}.`, 'capture_method');
+  }
+  if (input.saved_cards && !input.customer_id) {
+    throw invalidRequest('parameter_missing', 'saved_cards needs customer_id: the cards are saved for that customer.', 'customer_id');
+  }
+  if (input.saved_cards && !adapter.vault) {
+    throw invalidRequest('saved_cards_not_supported', `saved_cards: ${provider} does not keep saved cards.`, 'saved_cards');
+  }
+  if (input.surcharge && (!adapter.feeLookup || !methods.includes('card'))) {
+    throw invalidRequest(
+      'surcharge_not_supported',
+      adapter.feeLookup ? 'surcharge applies to cards, but payment_methods does not include card.' : `surcharge: ${provider} has no fee lookup.`,
+      'surcharge',
+    );
+  }
+  if (input.ach_sec_code && !methods.includes('ach')) {
+    throw invalidRequest('ach_not_offered', 'ach_sec_code is set, but payment_methods does not include ach.', 'ach_sec_code');
+  }
+  // A returning customer's cards are offered whenever the provider keeps them; saving is on unless turned off.
+  const savedCards = input.customer_id && adapter.vault && methods.includes('card')
+    ? {
+        allow_saving: input.saved_cards?.allow_saving ?? true,
+        require_cvc: input.saved_cards?.require_cvc ?? false,
+        allow_removal: input.saved_cards?.allow_removal ?? false,
+      }
+    : null;
   if (input.line_items) {
     const total = input.line_items.reduce((sum, item) => sum + item.unit_amount * item.quantity, 0);
     if (total !== input.amount) {
@@ -71,9 +109,10 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
   const [row] = await deps.db.query<SessionRow>(
     `INSERT INTO checkout_sessions
        (id, merchant_id, mode, amount, currency, order_id, description, customer, return_url, metadata, locale, provider, expires_at,
-        line_items, max_installments, payment_methods, collect_phone, capture_method)
+        line_items, max_installments, payment_methods, collect_phone, capture_method,
+        customer_id, saved_cards, surcharge_max_rate, ach_sec_code)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10::jsonb, $11, $12, now() + make_interval(secs => $13),
-        $14::jsonb, $15, $16::text[], $17, $18)
+        $14::jsonb, $15, $16::text[], $17, $18, $19, $20::jsonb, $21, $22)
      RETURNING *`,
     [
       newId('cs'),
@@ -94,6 +133,10 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
       methods,
       input.collect_phone ?? false,
       captureMethod,
+      input.customer_id ?? null,
+      savedCards ? JSON.stringify(savedCards) : null,
+      input.surcharge ? (input.surcharge.max_rate ?? DEFAULT_SURCHARGE_CAP) : null,
+      input.ach_sec_code ?? 'web',
     ],
   );
   return row!;
@@ -152,14 +195,128 @@ export function returnUrl(config: ServerConfig, paymentId: string): string {
 /** What the buyer pays with, checked before anything is written. */
 function checkMethod(input: ConfirmSessionInput) {
   const method = input.payment_method;
-  if (method.type === 'card') {
-    return { type: 'card' as const, card: method.card, installments: method.installments ?? 1, checked: checkCard(method.card), name: method.card.name };
+  switch (method.type) {
+    case 'card':
+      return {
+        type: 'card' as const,
+        offered: 'card' as const,
+        card: method.card,
+        installments: method.installments ?? 1,
+        checked: checkCard(method.card),
+        name: method.card.name,
+        save: method.save ?? false,
+        billingState: method.billing_state,
+      };
+    case 'saved_card':
+      return { type: 'saved_card' as const, offered: 'card' as const, id: method.saved_card.id, cvc: method.saved_card.cvc, billingState: method.billing_state };
+    case 'pix': {
+      const document = parseDocument(method.pix.document);
+      if (!document) {
+        throw invalidRequest('document_invalid', 'payment_method.pix.document is not a valid CPF or CNPJ.', 'payment_method.pix.document');
+      }
+      return { type: 'pix' as const, offered: 'pix' as const, document, phone: method.pix.phone, name: method.pix.name };
+    }
+    case 'ach':
+      if (!isValidRoutingNumber(method.ach.routing_number)) {
+        throw invalidRequest('routing_number_invalid', 'payment_method.ach.routing_number is not a valid ABA routing number.', 'payment_method.ach.routing_number');
+      }
+      return { type: 'ach' as const, offered: 'ach' as const, ach: method.ach, name: method.ach.holder_name };
+    default:
+      return { type: 'apm' as const, offered: method.type, apm: method.type };
   }
-  const document = parseDocument(method.pix.document);
-  if (!document) {
-    throw invalidRequest('document_invalid', 'payment_method.pix.document is not a valid CPF or CNPJ.', 'payment_method.pix.document');
+}
+type CheckedMethod = ReturnType<typeof checkMethod>;
+
+/** The provider's vault customer holding a merchant's customer's cards, if there is one yet. */
+export async function vaultCustomerOf(db: Queryable, merchantId: string, provider: string, customerId: string): Promise<string | null> {
+  const [row] = await db.query<{ provider_customer: string }>(
+    `SELECT provider_customer FROM vault_customers WHERE merchant_id = $1 AND provider = $2 AND customer_id = $3`,
+    [merchantId, provider, customerId],
+  );
+  return row?.provider_customer ?? null;
+}
+
+/** A vault the provider could not be asked about is a 502, not a 500: it is not our bug. */
+export async function readVault<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch {
+    throw new ApiError(502, 'provider_error', 'provider_unavailable', 'The saved cards could not be read from the provider right now; try again shortly.');
   }
-  return { type: 'pix' as const, document, phone: method.pix.phone, name: method.pix.name };
+}
+
+/** A saved card of the session's customer, read from the provider's vault (404-like 400 if it is not theirs). */
+export async function savedCardOf(deps: Deps, session: SessionRow, cardId: string, param: string): Promise<VaultCard> {
+  const adapter = adapterFor(deps, session.provider);
+  const customer = session.customer_id && adapter.vault && session.saved_cards
+    ? await vaultCustomerOf(deps.db, session.merchant_id, session.provider, session.customer_id)
+    : null;
+  const cards = customer ? await readVault(() => adapter.vault!.list(customer)) : null;
+  const card = cards?.find((saved) => saved.id === cardId);
+  if (!card) throw invalidRequest('saved_card_not_found', `${param} is not a saved card of this checkout session's customer.`, param);
+  return card;
+}
+
+/**
+ * The card surcharge for `base` on a card starting with `bin`: the provider's fee lookup, capped
+ * at the session's `surcharge_max_rate`. Throws 503 when the provider cannot say: Paykit never
+ * charges a surcharge it could not show the buyer first.
+ */
+export async function surchargeFor(deps: Deps, session: SessionRow, bin: string, state: string | undefined): Promise<number> {
+  if (session.surcharge_max_rate === null) return 0;
+  const adapter = adapterFor(deps, session.provider);
+  const base = Number(session.amount);
+  let looked: number;
+  try {
+    looked = (await adapter.feeLookup!({ bin: bin.slice(0, 6), baseAmount: base, ...(state ? { state } : {}) })).surcharge;
+  } catch (error) {
+    deps.log.warn('surcharge lookup failed', { session_id: session.id, error: String(error) });
+    throw new ApiError(503, 'provider_error', 'surcharge_unavailable', 'The card surcharge could not be calculated right now; nothing was charged. Try again shortly.');
+  }
+  if (!Number.isSafeInteger(looked) || looked < 0) {
+    throw new ApiError(503, 'provider_error', 'surcharge_unavailable', 'The provider answered an unusable surcharge; nothing was charged.');
+  }
+  return Math.min(looked, surchargeCap(base, session.surcharge_max_rate));
+}
+
+/** The billing state of a card payment: what the buyer picked, else the session customer's (2 letters). */
+function billingStateOf(session: SessionRow, picked: string | undefined): string | undefined {
+  const state = picked ?? session.customer?.state?.toUpperCase();
+  return state && /^[A-Z]{2}$/.test(state) ? state : undefined;
+}
+
+/** What must be asked of the provider before a payment can be reserved: a saved card's details, the surcharge. */
+async function prepare(deps: Deps, session: SessionRow, method: CheckedMethod, expectedAmount: number | undefined) {
+  let saved: VaultCard | null = null;
+  if (method.type === 'saved_card') {
+    if (!session.saved_cards || !session.customer_id) {
+      throw invalidRequest('saved_cards_not_offered', 'payment_method.type saved_card is not offered by this checkout session.', 'payment_method.type');
+    }
+    if (session.saved_cards.require_cvc && !method.cvc) {
+      throw invalidRequest('parameter_missing', 'Missing required parameter: payment_method.saved_card.cvc (this merchant asks for it again).', 'payment_method.saved_card.cvc');
+    }
+    saved = await savedCardOf(deps, session, method.id, 'payment_method.saved_card.id');
+    const now = new Date();
+    if (saved.exp_year * 12 + saved.exp_month - 1 < now.getUTCFullYear() * 12 + now.getUTCMonth()) {
+      throw invalidRequest('card_expired', 'payment_method.saved_card.id is a card that has expired.', 'payment_method.saved_card.id');
+    }
+  }
+  if (method.type === 'card' && method.save && !session.saved_cards?.allow_saving) {
+    throw invalidRequest('saving_not_offered', 'payment_method.save: this checkout session does not offer saving the card.', 'payment_method.save');
+  }
+  let surcharge = 0;
+  if (method.type === 'card' || method.type === 'saved_card') {
+    const bin = method.type === 'card' ? method.checked.digits.slice(0, 6) : saved?.bin;
+    if (session.surcharge_max_rate !== null) {
+      if (!bin) throw new ApiError(503, 'provider_error', 'surcharge_unavailable', 'The card surcharge could not be calculated for this saved card; nothing was charged.');
+      surcharge = await surchargeFor(deps, session, bin, billingStateOf(session, method.billingState));
+    }
+  }
+  const total = Number(session.amount) + surcharge;
+  if (expectedAmount !== undefined && expectedAmount !== total) {
+    throw new ApiError(409, 'invalid_request_error', 'amount_changed', `The total is ${total}, not ${expectedAmount}: show the buyer the new total, then confirm again.`, 'expected_amount');
+  }
+  return { saved, surcharge, total };
 }
 
 /**
@@ -186,9 +343,10 @@ async function settleStaleAction(deps: Deps, sessionId: string, merchantId: stri
 }
 
 /**
- * Confirms a session: reserves a payment attempt in one transaction (the session row is
- * locked, and a unique index allows one live payment per session), then calls the provider
- * outside it and applies the answer through the state machine.
+ * Confirms a session: asks the provider what it must know first (a saved card, the surcharge),
+ * reserves a payment attempt in one transaction (the session row is locked, and a unique index
+ * allows one live payment per session), then calls the provider outside it and applies the
+ * answer through the state machine.
  */
 export async function confirmSession(
   deps: Deps,
@@ -199,6 +357,11 @@ export async function confirmSession(
 ): Promise<PaymentRow> {
   const method = checkMethod(input);
   await settleStaleAction(deps, sessionId, auth.merchantId);
+  const early = await loadSession(deps.db, auth.merchantId, sessionId);
+  if (!early.payment_methods.includes(method.offered)) {
+    throw invalidRequest('payment_method_not_allowed', `payment_method.type ${input.payment_method.type} is not offered by this checkout session.`, 'payment_method.type');
+  }
+  const prepared = effectiveSessionStatus(early) === 'open' ? await prepare(deps, early, method, input.expected_amount) : null;
   const reserved = await deps.db.transaction(async (tx) => {
     const [session] = await tx.query<SessionRow>(
       `SELECT * FROM checkout_sessions WHERE id = $1 AND merchant_id = $2 FOR UPDATE`,
@@ -209,9 +372,7 @@ export async function confirmSession(
     if (status === 'complete') throw conflict('session_complete', 'This checkout session has already been paid.');
     if (status === 'expired') throw conflict('session_expired', 'This checkout session has expired; start a new checkout.');
     if (status === 'processing') throw conflict('payment_in_progress', 'A payment for this checkout session is already in progress.');
-    if (!session.payment_methods.includes(method.type)) {
-      throw invalidRequest('payment_method_not_allowed', `payment_method.type ${method.type} is not offered by this checkout session.`, 'payment_method.type');
-    }
+    if (!prepared) throw conflict('session_changed', 'This checkout session changed while the payment was prepared; try again.');
     if (method.type === 'card' && method.installments > session.max_installments) {
       throw invalidRequest(
         'installments_not_allowed',
@@ -226,20 +387,36 @@ export async function confirmSession(
     const email = session.customer?.email ?? input.email;
     if (!email) throw invalidRequest('parameter_missing', 'Missing required parameter: email (the session has no customer email).', 'email');
 
+    let mandate: Mandate | null = null;
+    if (method.type === 'ach') {
+      const [merchant] = await tx.query<{ name: string }>(`SELECT name FROM merchants WHERE id = $1`, [session.merchant_id]);
+      mandate = { text: sessionMandate(session, merchant?.name ?? ''), accepted_at: new Date().toISOString(), sec_code: session.ach_sec_code, ip: buyerIp ?? null };
+    }
     const [{ attempt }] = (await tx.query<{ attempt: number }>(
       `SELECT COALESCE(MAX(attempt), 0) + 1 AS attempt FROM payments WHERE session_id = $1`,
       [sessionId],
     )) as [{ attempt: number }];
     const card = method.type === 'card' ? method : null;
+    const saved = prepared.saved;
     const [payment] = await tx.query<PaymentRow>(
       `INSERT INTO payments (id, session_id, merchant_id, mode, attempt, amount, currency, status, provider, method, installments,
-         card_brand, card_bin, card_last4, card_exp_month, card_exp_year, capture_method)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'processing', $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
+         card_brand, card_bin, card_last4, card_exp_month, card_exp_year, capture_method, surcharge_amount,
+         ach_routing_number, ach_last4, ach_account_type, mandate, saved_card_id, save_card)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'processing', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22, $23)
+       RETURNING *`,
       [
-        newId('pay'), session.id, session.merchant_id, session.mode, attempt, session.amount, session.currency, session.provider,
-        method.type, card ? card.installments : null,
-        card?.checked.brand ?? null, card?.checked.digits.slice(0, 6) ?? null, card?.checked.digits.slice(-4) ?? null,
-        card?.card.exp_month ?? null, card?.card.exp_year ?? null, session.capture_method,
+        newId('pay'), session.id, session.merchant_id, session.mode, attempt, prepared.total, session.currency, session.provider,
+        method.offered, card ? card.installments : method.type === 'saved_card' ? 1 : null,
+        card?.checked.brand ?? saved?.brand ?? null, card?.checked.digits.slice(0, 6) ?? saved?.bin ?? null,
+        card?.checked.digits.slice(-4) ?? saved?.last4 ?? null,
+        card?.card.exp_month ?? saved?.exp_month ?? null, card?.card.exp_year ?? saved?.exp_year ?? null, session.capture_method,
+        prepared.surcharge,
+        method.type === 'ach' ? method.ach.routing_number : null,
+        method.type === 'ach' ? method.ach.account_number.slice(-4) : null,
+        method.type === 'ach' ? method.ach.account_type : null,
+        mandate ? JSON.stringify(mandate) : null,
+        saved?.id ?? null,
+        card?.save ? 'requested' : null,
       ],
     );
     await tx.query(`INSERT INTO payment_events (payment_id, from_status, to_status, source) VALUES ($1, NULL, 'processing', 'confirm')`, [payment!.id]);
@@ -249,22 +426,36 @@ export async function confirmSession(
 
   const { session, payment, email, phone } = reserved;
   const customer = session.customer ?? {};
+  const given = 'name' in method ? method.name : '';
   const names = customer.first_name && customer.last_name
     ? { firstName: customer.first_name, lastName: customer.last_name }
-    : splitName(method.name);
+    : splitName(given || email.split('@')[0]!);
   const orderBase = session.order_id ?? payment.id;
-  const charged: ChargeMethod = method.type === 'card' ? { type: 'card', card: method.card, installments: method.installments } : { type: 'pix' };
+  const vaultCustomer = method.type === 'card' && method.save && session.customer_id
+    ? await vaultCustomerOf(deps.db, session.merchant_id, session.provider, session.customer_id)
+    : null;
+  const billingState = 'billingState' in method ? billingStateOf(session, method.billingState) : undefined;
+  const charged: ChargeMethod =
+    method.type === 'card'
+      ? { type: 'card', card: method.card, installments: method.installments, ...(billingState ? { billingState } : {}) }
+      : method.type === 'saved_card'
+        ? { type: 'saved_card', customer: (await vaultCustomerOf(deps.db, session.merchant_id, session.provider, session.customer_id!))!, cardId: method.id, ...(billingState ? { billingState } : {}) }
+        : method.type === 'ach'
+          ? { type: 'ach', ach: method.ach, secCode: session.ach_sec_code }
+          : method.type === 'apm'
+            ? { type: 'apm', apm: method.apm }
+            : { type: 'pix' };
   const outcome = await adapterFor(deps, payment.provider).charge({
     paymentId: payment.id,
     sessionId: session.id,
-    amount: payment.amount,
+    amount: Number(payment.amount),
     currency: payment.currency,
     orderId: payment.attempt === 1 ? orderBase : `${orderBase}-${payment.attempt}`,
     description: session.description,
     method: charged,
     customer: {
       email,
-      name: method.name.trim(),
+      name: (given || `${names.firstName} ${names.lastName}`).trim(),
       ...names,
       ...(phone ? { phone } : {}),
       ...(method.type === 'pix' ? { document: method.document } : {}),
@@ -277,12 +468,32 @@ export async function confirmSession(
     lineItems: session.line_items,
     metadata: session.metadata,
     captureMethod: session.capture_method,
+    surcharge: Number(payment.surcharge_amount),
+    ...(method.type === 'card' && method.save ? { saveCard: { customer: vaultCustomer } } : {}),
     buyerIp,
     returnUrl: returnUrl(deps.config, payment.id),
     webhookUrl: webhookUrl(deps.config, payment.provider, payment.id),
   });
   await applyOutcome(deps, payment.id, outcome, 'confirm');
+  if (method.type === 'card' && method.save) await recordSavedCard(deps, session, payment.id, outcome.vaultCustomer);
   return (await loadPayment(deps.db, payment.id))!;
+}
+
+/** Remembers the vault customer a card was saved under (the first one wins), and whether it was saved. */
+async function recordSavedCard(deps: Deps, session: SessionRow, paymentId: string, vaultCustomer: string | undefined): Promise<void> {
+  if (vaultCustomer && session.customer_id) {
+    const [kept] = await deps.db.query<{ provider_customer: string }>(
+      `INSERT INTO vault_customers (merchant_id, customer_id, provider, provider_customer) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (merchant_id, provider, customer_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id
+       RETURNING provider_customer`,
+      [session.merchant_id, session.customer_id, session.provider, vaultCustomer],
+    );
+    if (kept && kept.provider_customer !== vaultCustomer) {
+      // Two first saves raced: this card went to a second vault record the customer will not see.
+      deps.log.warn('a card was saved under a second vault customer; it is not offered', { payment_id: paymentId, session_id: session.id });
+    }
+  }
+  await deps.db.query(`UPDATE payments SET save_card = $2 WHERE id = $1`, [paymentId, vaultCustomer ? 'saved' : 'not_saved']);
 }
 
 /** A next action as stored: a challenge URL carries the provider's client secret, so it is sealed. */

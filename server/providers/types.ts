@@ -3,12 +3,25 @@
  * provider's request, send it over HTTP to a base URL (the real provider or its sandbox
  * simulator), and map the answer onto the state machine through one table each.
  */
-import type { CardInput, LineItem, NextAction, PaymentMethodType, PaymentStatus, ProviderName } from '../../contract/api.ts';
+import type { AchInput, ApmType, CardInput, LineItem, NextAction, PaymentMethodType, PaymentStatus, ProviderName, SavedCard } from '../../contract/api.ts';
 
 /** What the buyer pays with, as the adapter receives it. */
 export type ChargeMethod =
-  | { type: 'card'; card: CardInput; installments: number }
-  | { type: 'pix' };
+  | { type: 'card'; card: CardInput; installments: number; billingState?: string }
+  /** A card from the provider's vault: `customer` is the provider's customer id. */
+  | { type: 'saved_card'; customer: string; cardId: string; billingState?: string }
+  | { type: 'pix' }
+  | { type: 'ach'; ach: AchInput; secCode: 'web' | 'ccd' | 'ppd' }
+  | { type: 'apm'; apm: ApmType };
+
+/**
+ * Save the card of this charge in the provider's vault once it is approved: under the
+ * provider's customer `customer`, or (null) a new vault customer, whose id comes back as
+ * `ProviderOutcome.vaultCustomer`.
+ */
+export interface SaveCard {
+  customer: string | null;
+}
 
 export interface ChargeRequest {
   paymentId: string;
@@ -39,6 +52,10 @@ export interface ChargeRequest {
   metadata: Record<string, string>;
   /** `manual`: authorize only; the merchant captures later. */
   captureMethod: 'automatic' | 'manual';
+  /** The card surcharge included in `amount` (0: none). `amount - surcharge` is the base amount. */
+  surcharge: number;
+  /** Keep the card for next time (cards only, providers with a vault). */
+  saveCard?: SaveCard;
   /** The buyer's IP address, IPv4 or IPv6, as the server saw it (undefined when unknown). */
   buyerIp: string | undefined;
   /** Where the provider sends the buyer back after a redirect (our return route). */
@@ -46,6 +63,9 @@ export interface ChargeRequest {
   /** Our authenticated webhook route for this payment. */
   webhookUrl: string;
 }
+
+/** A saved card as the provider's vault lists it; `bin` (its first six digits) is for the surcharge lookup only. */
+export type VaultCard = SavedCard & { bin?: string };
 
 /** What a provider answer, synchronous or by webhook, means for the payment. */
 export interface ProviderOutcome {
@@ -62,6 +82,10 @@ export interface ProviderOutcome {
   card?: { brand?: string; last4?: string };
   /** Address and security-code checks, as the provider's codes. */
   checks?: { avs?: string; cvv?: string };
+  /** The provider's vault customer the card was saved under (when `saveCard` asked for it and it worked). */
+  vaultCustomer?: string;
+  /** The amount the provider actually approved, when it says (a partial approval is not a success). */
+  amountApproved?: number;
 }
 
 /** A provider's own record of a transaction, read back to confirm a webhook or reconcile. */
@@ -104,6 +128,15 @@ export interface ProviderAdapter {
   refund?(providerReference: string, amount: number): Promise<MoneyMovement>;
   /** True when the provider can authorize now and capture later. */
   readonly manualCapture?: boolean;
+  /** The provider's card surcharge for `baseAmount` on a card starting with `bin`, billed in `state`. */
+  feeLookup?(request: { bin: string; baseAmount: number; state?: string }): Promise<{ surcharge: number }>;
+  /** The provider's customer vault (saved cards). */
+  readonly vault?: {
+    /** The customer's cards; null when the provider no longer knows the customer. */
+    list(customer: string): Promise<VaultCard[] | null>;
+    /** Removes a card; false when it was not there. */
+    remove(customer: string, cardId: string): Promise<boolean>;
+  };
   /** Origins whose pages the frame may show in an iframe (3DS challenges). */
   readonly frameOrigins?: readonly string[];
 }

@@ -78,7 +78,24 @@ export function providerRoutes(deps: Deps) {
     const { paymentId, token } = c.req.param();
     let payment = await authenticPayment('return', paymentId, token);
     if (!payment) return c.html(errorPage('This payment link is not valid.'), 404);
-    // The provider usually notifies us before it sends the buyer back; give a late webhook a moment.
+    // A provider that can be asked is asked (the return's own query is the buyer's browser
+    // talking, never believed); otherwise its webhook usually arrives first: give it a moment.
+    const adapter = adapterFor(deps, payment.provider);
+    if ((payment.status === 'requires_action' || payment.status === 'processing') && adapter.retrieve && payment.provider_reference) {
+      try {
+        const found = await adapter.retrieve(payment.provider_reference);
+        if (
+          found &&
+          (found.externalRef === undefined || found.externalRef === payment.id) &&
+          (found.amount === undefined || found.amount === Number(payment.amount))
+        ) {
+          await applyOutcome(deps, payment.id, found, 'return');
+          payment = (await loadPayment(db, paymentId))!;
+        }
+      } catch (error) {
+        deps.log.warn('could not read a returned payment back from the provider', { payment_id: payment.id, error: String(error) });
+      }
+    }
     const deadline = Date.now() + config.returnWaitMs;
     while ((payment.status === 'requires_action' || payment.status === 'processing') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));

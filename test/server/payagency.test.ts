@@ -112,7 +112,7 @@ describe('each PayAgency outcome through the payment server', () => {
     const outcome = await adapter.charge({
       paymentId: 'pay_x', sessionId: 'cs_x', amount: 1500, currency: 'USD', orderId: 'o1', description: null,
       method: { type: 'card', card: card('4242424242424242'), installments: 1 },
-      customer: { email: 'a@example.com', name: 'A B', firstName: 'A', lastName: 'B' }, buyerIp: '127.0.0.1', lineItems: null, metadata: {}, captureMethod: 'automatic',
+      customer: { email: 'a@example.com', name: 'A B', firstName: 'A', lastName: 'B' }, buyerIp: '127.0.0.1', lineItems: null, metadata: {}, captureMethod: 'automatic', surcharge: 0,
       returnUrl: 'http://127.0.0.1/return', webhookUrl: 'http://127.0.0.1/hook',
     });
     assert.equal(outcome.status, 'failed');

@@ -16,6 +16,7 @@ const request = (overrides: Partial<ChargeRequest> = {}): ChargeRequest => ({
   lineItems: null,
   metadata: { cart: '42' },
   captureMethod: 'automatic',
+  surcharge: 0,
   buyerIp: '203.0.113.7',
   returnUrl: 'https://pay.example/return/pay_1/t',
   webhookUrl: 'https://pay.example/hooks/pagou/pay_1/t',

@@ -80,7 +80,7 @@ describe('PayAgency request', () => {
       paymentId: 'pay_1', sessionId: 'cs_1', amount: 1005, currency: 'USD', orderId: 'order-9', description: null,
       method: { type: 'card', card: { number: '4242 4242 4242 4242', exp_month: 3, exp_year: 2031, cvc: '012', name: 'Ada Lovelace' }, installments: 1 },
       customer: { email: 'ada@example.com', name: 'Ada Lovelace', firstName: 'Ada', lastName: 'Lovelace', country: 'GB' },
-      lineItems: null, metadata: {}, captureMethod: 'automatic', buyerIp: '203.0.113.9', returnUrl: 'https://pay.example/return/pay_1/t', webhookUrl: 'https://pay.example/hooks/payagency/pay_1/t',
+      lineItems: null, metadata: {}, captureMethod: 'automatic', surcharge: 0, buyerIp: '203.0.113.9', returnUrl: 'https://pay.example/return/pay_1/t', webhookUrl: 'https://pay.example/hooks/payagency/pay_1/t',
     });
     assert.deepEqual(body, {
       order_id: 'order-9', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', ip_address: '203.0.113.9', country: 'GB',

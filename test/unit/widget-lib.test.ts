@@ -11,7 +11,7 @@ import { uuid } from '../../widget/lib/uuid.ts';
 import type { PublicPayment } from '../../contract/api.ts';
 
 const payment = (overrides: Partial<PublicPayment>): PublicPayment => ({
-  id: 'pay_1', status: 'succeeded', amount: 1500, currency: 'USD', method: 'card', installments: 1, next_action: null, error: null, card: null, ...overrides,
+  id: 'pay_1', status: 'succeeded', amount: 1500, surcharge_amount: 0, currency: 'USD', method: 'card', installments: 1, next_action: null, error: null, card: null, ...overrides,
 });
 
 test('session id is the part of the client secret before _secret_', () => {

@@ -1,9 +1,9 @@
 /**
- * The two public API calls the frame makes, with the publishable key, the client secret and the
+ * The public API calls the frame makes, with the publishable key, the client secret and the
  * parent origin as headers. Answers are results, never exceptions: the caller decides what the
  * buyer sees.
  */
-import type { ApiErrorBody, ConfirmSessionInput, PublicPayment, PublicSession } from '../../contract/api.ts';
+import type { ApiErrorBody, ConfirmSessionInput, PublicPayment, PublicSession, SavedCard, SurchargeQuote } from '../../contract/api.ts';
 
 export interface CheckoutApiConfig {
   /** Base URL of the payment server; '' for the frame's own origin. */
@@ -30,6 +30,12 @@ export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly
 export interface CheckoutApi {
   getSession(): Promise<ApiResult<PublicSession>>;
   confirm(body: ConfirmSessionInput, idempotencyKey: string): Promise<ApiResult<PublicPayment>>;
+  /** The surcharge for a card — its first 6 to 8 digits, or a saved card's id — billed in `billingState`. */
+  quoteSurcharge(card: { bin: string } | { saved_card: string }, billingState?: string): Promise<ApiResult<SurchargeQuote>>;
+  /** The session customer's saved cards. */
+  savedCards(): Promise<ApiResult<{ data: SavedCard[] }>>;
+  /** Removes a saved card (when the session allows it). */
+  removeSavedCard(id: string): Promise<ApiResult<{ id: string; deleted: true }>>;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -77,5 +83,14 @@ export function createCheckoutApi(config: CheckoutApiConfig): CheckoutApi {
         },
         isPayment,
       ),
+    quoteSurcharge: (card, billingState) =>
+      call<SurchargeQuote>(
+        `${path}/surcharge`,
+        { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...card, ...(billingState ? { billing_state: billingState } : {}) }) },
+        (value) => isObject(value) && Number.isSafeInteger(value.total),
+      ),
+    savedCards: () => call<{ data: SavedCard[] }>(`${path}/saved_cards`, { headers }, (value) => isObject(value) && Array.isArray(value.data)),
+    removeSavedCard: (id) =>
+      call<{ id: string; deleted: true }>(`${path}/saved_cards/${encodeURIComponent(id)}`, { method: 'DELETE', headers }, (value) => isObject(value) && value.deleted === true),
   };
 }

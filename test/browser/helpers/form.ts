@@ -19,6 +19,10 @@ export const SESSION: PublicSession = {
   payment_methods: ['card'],
   max_installments: 1,
   collect_phone: false,
+  surcharge: false,
+  billing_state: null,
+  saved_cards: null,
+  ach_mandate: null,
   payment: null,
 };
 
@@ -26,7 +30,7 @@ export const SECRET = 'cs_test1_secret_abc';
 export const KEY = 'pk_test_abc';
 
 export function payment(overrides: Partial<PublicPayment> = {}): PublicPayment {
-  return { id: 'pay_1', status: 'succeeded', amount: 1500, currency: 'USD', method: 'card', installments: 1, next_action: null, error: null, card: null, ...overrides };
+  return { id: 'pay_1', status: 'succeeded', amount: 1500, surcharge_amount: 0, currency: 'USD', method: 'card', installments: 1, next_action: null, error: null, card: null, ...overrides };
 }
 
 /** A year two ahead, as YY, so expiry tests do not age. */

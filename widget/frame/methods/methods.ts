@@ -7,17 +7,26 @@ export interface MethodSelectDetail {
   readonly method: PaymentMethodType;
 }
 
-const LABELS: Record<PaymentMethodType, MessageKey> = { card: 'method.card', pix: 'method.pix' };
+const LABELS: Record<PaymentMethodType, MessageKey> = {
+  card: 'method.card',
+  pix: 'method.pix',
+  ach: 'method.ach',
+  alipay: 'method.alipay',
+  wechatpay: 'method.wechatpay',
+  paypal: 'method.paypal',
+};
 
 /**
- * @summary Tabs to choose how to pay ("Card" / "PIX"), following the ARIA tabs pattern: a
- * `tablist` of `tab`s, one `tabpanel` per method holding the slot of the same name.
+ * @summary Tabs to choose how to pay ("Card" / "PIX" / "Bank account"…), following the ARIA tabs
+ * pattern: a `tablist` of `tab`s, one `tabpanel` per method holding the slot of the same name.
+ * Tabs share the width equally while their labels fit on one row and wrap onto more rows when
+ * they do not (six methods in a 320px frame), so every label stays whole and visible.
  *
  * Keyboard: only the selected tab is in the tab order (roving tabindex); Left/Right move to the
  * previous/next tab and select it (wrapping), Home/End go to the first/last.
  *
  * The panels live in this element's shadow root so that `aria-controls` and `aria-labelledby`
- * resolve; their content is slotted (`slot="card"`, `slot="pix"`), so forms stay in the app's tree.
+ * resolve; their content is slotted (`slot="card"`, `slot="pix"`…), so forms stay in the app's tree.
  *
  * @property methods - The methods to offer, in the merchant's order.
  * @property selected - The method whose panel shows (the first one when unset or unknown).
@@ -27,8 +36,10 @@ export class PayMethodTabs extends LitElement {
   static override styles = [
     tokens,
     css`
+      /* Tabs share a row while their labels fit, and wrap onto more rows when they do not. */
       [role='tablist'] {
         display: flex;
+        flex-wrap: wrap;
         gap: 4px;
         margin-bottom: var(--_spacing);
         padding: 4px;
@@ -37,7 +48,7 @@ export class PayMethodTabs extends LitElement {
       }
       [role='tab'] {
         flex: 1 1 0;
-        min-width: 0;
+        min-width: fit-content;
         min-height: 44px;
         margin: 0;
         padding: 8px 12px;
