@@ -22,21 +22,29 @@ const DEFAULT_ARGS = [
 ];
 
 // card-validator (and credit-card-type under it) is CommonJS; browsers load ES modules. Serve
-// it as one ES module bundled by esbuild, the compiler @web/dev-server-esbuild already uses.
+// each such module (the package, or one of its files, as widget/lib/card-validator.ts imports
+// them) as one ES module bundled by esbuild, the compiler @web/dev-server-esbuild already uses,
+// with the CommonJS module's own export names as named exports.
 const esbuild = createRequire(import.meta.resolve('@web/dev-server-esbuild'))('esbuild');
-const CJS_PACKAGES = ['card-validator'];
+const requireHere = createRequire(import.meta.url);
+const CJS_PACKAGES = ['card-validator', 'credit-card-type'];
+const isCommonJs = (source) => CJS_PACKAGES.some((name) => source === name || source.startsWith(`${name}/`));
 
 /** @type {import('@web/dev-server-core').Plugin} */
 const commonJsAsEsm = {
   name: 'paykit-commonjs-as-esm',
   resolveImport({ source }) {
-    if (CJS_PACKAGES.includes(source)) return `/__cjs__/${source}.js`;
+    if (isCommonJs(source)) return `/__cjs__/${source}`;
   },
   async serve(context) {
-    const name = /^\/__cjs__\/(.+)\.js$/.exec(context.path)?.[1];
-    if (!name || !CJS_PACKAGES.includes(name)) return undefined;
+    const source = /^\/__cjs__\/(.+)$/.exec(context.path)?.[1];
+    if (!source || !isCommonJs(source)) return undefined;
+    const names = Object.keys(requireHere(source)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && name !== '__esModule');
     const result = await esbuild.build({
-      stdin: { contents: `export { default } from '${name}';`, resolveDir: fileURLToPath(new URL('.', import.meta.url)) },
+      stdin: {
+        contents: `const m = require('${source}');\nexport default m;\nexport const { ${names.join(', ')} } = m;`,
+        resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+      },
       bundle: true,
       format: 'esm',
       target: 'es2022',

@@ -2,7 +2,7 @@
  * Card number rules: brand detection, grouping as the brand groups it, validity.
  * Brand data (gaps, lengths, CVC size) comes from card-validator / credit-card-type.
  */
-import cardValidator from 'card-validator';
+import { cardValidator } from './card-validator.ts';
 import { digitsOf } from './digits.ts';
 import { validity, type Validity } from './validity.ts';
 

@@ -1,5 +1,5 @@
 /** Name on card and email rules. */
-import cardValidator from 'card-validator';
+import { cardValidator } from './card-validator.ts';
 import { validity, type Validity } from './validity.ts';
 
 export const MAX_NAME_LENGTH = 100;

@@ -1,5 +1,5 @@
 /** Security code rules: 3 digits, 4 for brands such as American Express; 3 or 4 while unknown. */
-import cardValidator from 'card-validator';
+import { cardValidator } from './card-validator.ts';
 import type { CardBrand } from './card-number.ts';
 import { digitsOf } from './digits.ts';
 import { validity, type Validity } from './validity.ts';

@@ -2,7 +2,7 @@
  * Expiration date rules: typing and autofill → `MM/YY`, parsing, not in the past, at most
  * MAX_YEARS_AHEAD years ahead. A card is valid through the last day of its expiry month.
  */
-import cardValidator from 'card-validator';
+import { cardValidator } from './card-validator.ts';
 import { digitsOf } from './digits.ts';
 import { validity, type Validity } from './validity.ts';
 
