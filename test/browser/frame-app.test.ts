@@ -8,6 +8,7 @@ import type { NextAction, PublicPayment, PublicSession } from '../../contract/ap
 import { envelopeOf, type FrameMessage, type HostMessageBody } from '../../contract/messages.ts';
 import '../../widget/frame/app/app.ts';
 import type { PayFrameApp } from '../../widget/frame/app/app.ts';
+import type { PayAchForm } from '../../widget/frame/ach/ach-form.ts';
 import type { PayCardForm } from '../../widget/frame/card-form/card-form.ts';
 import { setLocale } from '../../widget/i18n/index.ts';
 import { deepEqual, equal, match, ok } from './helpers/assert.ts';
@@ -91,6 +92,23 @@ async function payThenCancelChallenge(confirm: () => Response) {
 function challengePayment(overrides: Partial<PublicPayment> = {}): PublicPayment {
   const next_action: NextAction = { type: 'three_ds_challenge', url: `${BANK}/package.json?challenge=1`, expires_at: inSeconds(300) };
   return payment({ status: 'requires_action', next_action, ...overrides });
+}
+
+// The ACH and redirect forms are chunks the app loads itself: only their types are imported here.
+const achForm = () => app!.shadowRoot!.querySelector('pay-ach-form');
+const apmForm = () => app!.shadowRoot!.querySelector('pay-apm-form');
+const MANDATE = 'I authorize Test shop to debit my account for $15.00 on January 2, 2030.';
+const US_SESSION: Partial<PublicSession> = { payment_methods: ['card', 'ach', 'alipay'], ach_mandate: MANDATE };
+/** True once the page fetched a module whose path contains `part` (since the last clearResourceTimings). */
+const fetched = (part: string) => performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname.includes(part));
+
+/** Fills the ACH form through the keyboard and ticks the authorization. */
+async function fillAch(f: PayAchForm): Promise<void> {
+  for (const [label, text] of [['Account holder name', 'Ada Lovelace'], ['Routing number', '021000021'], ['Account number', '000123456789'], ['Confirm account number', '000123456789']]) {
+    await typeInto(f, byLabel(f, label!), text!);
+  }
+  byLabel(f, 'I authorize this debit').click();
+  await f.updateComplete;
 }
 
 /** Fills the PIX form (name and CPF) through the keyboard. */
@@ -478,5 +496,88 @@ describe('Frame app', () => {
     await settle(f);
     equal(payButton(f).textContent?.trim(), 'Pay R$15.00');
     ok(byLabel(f, LABELS.number));
+  });
+
+  it('loads a method’s form only when the session offers it, and shows each in its tab', async () => {
+    performance.clearResourceTimings();
+    mountApp(api([{ ...BRL_SESSION, locale: 'en-US' }]));
+    init();
+    await waitFor(() => pixForm() && tabNamed('PIX'), 'the PIX tab');
+    ok(!fetched('/frame/ach/') && !fetched('/frame/apm/'), 'no bank account or redirect form fetched for card + PIX');
+    equal(customElements.get('pay-ach-form'), undefined);
+    equal(customElements.get('pay-apm-form'), undefined);
+    app!.remove();
+    stub!.restore();
+
+    mountApp(api([US_SESSION]));
+    init();
+    await waitFor(() => tabNamed('Alipay'), 'the tabs');
+    deepEqual([...tabs()!.shadowRoot!.querySelectorAll('[role="tab"]')].map((t) => t.textContent?.trim()), ['Card', 'Bank account', 'Alipay']);
+    ok(fetched('/frame/ach/ach-form.ts') && fetched('/frame/apm/apm-form.ts'), 'both chunks fetched');
+    deepEqual([...tabs()!.children].map((f) => `${f.localName}/${f.slot}`), ['pay-card-form/card', 'pay-ach-form/ach', 'pay-apm-form/alipay']);
+    equal(apmForm()!.method, 'alipay');
+    ok(form()!.checkVisibility() && !achForm()!.checkVisibility() && !apmForm()!.checkVisibility(), 'the first tab shows');
+    await expectNoAxeViolations(app!);
+  });
+
+  it('ACH: the host hears the bank form’s changes once its tab is chosen, submits it, and hears the outcome', async () => {
+    mountApp(api([US_SESSION, { ...US_SESSION, status: 'complete', payment: payment({ method: 'ach' }) }], () => jsonResponse(payment({ method: 'ach', status: 'processing' }))));
+    init();
+    await waitFor(() => tabNamed('Bank account'), 'the tabs');
+    tabNamed('Bank account')!.click();
+    const f = await waitFor(() => achForm()?.checkVisibility() && achForm(), 'the bank account form');
+    await f.updateComplete;
+    deepEqual(sent('change').at(-1), envelopeOf({ type: 'change', complete: false, empty: true, brand: null }));
+    ok(f.shadowRoot!.textContent!.includes(MANDATE), 'the mandate from the session');
+    await fillAch(f);
+    await waitFor(() => sent('change').some((m) => m.type === 'change' && m.complete), 'change complete');
+    host({ type: 'submit' });
+    await waitFor(() => sent('success').length, 'success after polling');
+    deepEqual(stub!.callsTo('/confirm')[0]!.body, {
+      payment_method: { type: 'ach', ach: { routing_number: '021000021', account_number: '000123456789', account_type: 'checking', holder_name: 'Ada Lovelace', mandate_accepted: true } },
+    });
+    deepEqual(sent('processing')[0], envelopeOf({ type: 'processing', paymentId: 'pay_1' }));
+  });
+
+  it('redirect method: the host submits it and is asked to take the page to the provider', async () => {
+    const url = 'https://sandbox.alipay.example/pay?token=1';
+    mountApp(api([US_SESSION], () => jsonResponse(payment({ status: 'requires_action', method: 'alipay', next_action: { type: 'redirect', url } }))));
+    init();
+    await waitFor(() => tabNamed('Alipay'), 'the tabs');
+    tabNamed('Alipay')!.click();
+    await waitFor(() => apmForm()?.checkVisibility(), 'the Alipay form');
+    match(apmForm()!.shadowRoot!.textContent ?? '', /taken to Alipay to pay \$15\.00/);
+    host({ type: 'submit' });
+    await waitFor(() => sent('redirect').length, 'redirect');
+    deepEqual(stub!.callsTo('/confirm')[0]!.body, { payment_method: { type: 'alipay' } });
+    deepEqual(sent('redirect')[0], envelopeOf({ type: 'redirect', url, paymentId: 'pay_1' }));
+    match(screenText(), /Taking you to Alipay…/);
+  });
+
+  it('ACH: a decline of the payment made before a reload shows on the bank account tab', async () => {
+    const declined = payment({ method: 'ach', status: 'failed', error: { code: 'bank_account_declined', message: 'The bank account was closed.' } });
+    mountApp(api([{ ...US_SESSION, payment: declined }]));
+    init();
+    const f = await waitFor(() => achForm()?.checkVisibility() && achForm(), 'the bank account form, selected');
+    await f.updateComplete;
+    equal(tabNamed('Bank account')!.getAttribute('aria-selected'), 'true');
+    equal(alertText(f), 'The bank account was closed.');
+  });
+
+  it('offers all six methods as tabs in a 320px frame, every label whole', async () => {
+    mountApp(api([{ payment_methods: ['card', 'pix', 'ach', 'alipay', 'wechatpay', 'paypal'], ach_mandate: MANDATE }]));
+    app!.style.width = '320px';
+    init();
+    await waitFor(() => tabNamed('PayPal'), 'the tabs');
+    deepEqual([...tabs()!.children].map((f) => f.localName), ['pay-card-form', 'pay-pix-form', 'pay-ach-form', 'pay-apm-form', 'pay-apm-form', 'pay-apm-form']);
+    deepEqual([...app!.shadowRoot!.querySelectorAll('pay-apm-form')].map((f) => f.method), ['alipay', 'wechatpay', 'paypal']);
+    ok(app!.scrollWidth <= 320, 'nothing wider than the frame');
+    const list = tabs()!.shadowRoot!.querySelector('[role="tablist"]')!.getBoundingClientRect();
+    for (const tab of tabs()!.shadowRoot!.querySelectorAll<HTMLElement>('[role="tab"]')) {
+      const box = tab.getBoundingClientRect();
+      ok(box.left >= list.left && box.right <= list.right, `${tab.textContent} inside the tab list`);
+      ok(tab.scrollWidth <= tab.clientWidth, `${tab.textContent} not cut`);
+    }
+    await expectNoAxeViolations(app!);
   });
 });

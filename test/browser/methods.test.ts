@@ -109,4 +109,52 @@ describe('Method tabs', () => {
     deepEqual(visibleInputs(), ['card']);
     deepEqual(picked, [], 'no event when the app changes it');
   });
+  it('keeps six methods usable at 320px: tabs wrap onto rows, every label whole, the keyboard unchanged', async () => {
+    const frame = document.createElement('div');
+    frame.style.width = '320px';
+    document.body.append(frame);
+    try {
+      const all: PaymentMethodType[] = ['card', 'pix', 'ach', 'alipay', 'wechatpay', 'paypal'];
+      await mount(all);
+      frame.append(tabs!);
+      await tabs!.updateComplete;
+      deepEqual(allTabs().map((t) => t.textContent?.trim()), ['Card', 'PIX', 'Bank account', 'Alipay', 'WeChat Pay', 'PayPal']);
+      const list = tabList().getBoundingClientRect();
+      ok(list.width <= 320, 'no wider than the frame');
+      for (const t of allTabs()) {
+        const box = t.getBoundingClientRect();
+        ok(box.left >= list.left && box.right <= list.right && box.bottom <= list.bottom, `${t.textContent} inside the tab list`);
+        ok(t.scrollWidth <= t.clientWidth, `${t.textContent} not cut`);
+        ok(box.height >= 44, `${t.textContent} a comfortable target`);
+      }
+      const rows = new Set(allTabs().map((t) => Math.round(t.getBoundingClientRect().top)));
+      equal(rows.size, 2, 'two rows');
+      tab('Card').focus();
+      await sendKeys({ press: 'End' });
+      await tabs!.updateComplete;
+      equal(focused(), tab('PayPal'));
+      await sendKeys({ press: 'ArrowRight' });
+      await tabs!.updateComplete;
+      equal(focused(), tab('Card'), 'wraps across rows');
+      await sendKeys({ press: 'ArrowLeft' });
+      await sendKeys({ press: 'ArrowLeft' });
+      await sendKeys({ press: 'ArrowLeft' });
+      await tabs!.updateComplete;
+      equal(focused(), tab('Alipay'), 'from the second row back to the first');
+      deepEqual(picked, ['paypal', 'card', 'paypal', 'wechatpay', 'alipay']);
+      deepEqual(visibleInputs(), ['alipay']);
+      await expectNoAxeViolations(tabs!);
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('shares one row equally while the labels fit', async () => {
+    await mount(['card', 'ach']);
+    tabs!.style.width = '400px';
+    await tabs!.updateComplete;
+    const [card, bank] = allTabs().map((t) => t.getBoundingClientRect());
+    equal(Math.round(card!.top), Math.round(bank!.top), 'one row');
+    ok(Math.abs(card!.width - bank!.width) < 1, `equal widths (${card!.width} / ${bank!.width})`);
+  });
 });

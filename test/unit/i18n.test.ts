@@ -12,7 +12,11 @@ import {
   t,
   type CatalogueLoader,
 } from '../../widget/i18n/index.ts';
-import { en, type Catalogue, type MessageKey } from '../../widget/i18n/en.ts';
+import { en as core, type Catalogue, type MessageKey } from '../../widget/i18n/en.ts';
+import { enMethods } from '../../widget/i18n/en-methods.ts';
+
+/** All of English: the bundled catalogue and what the method chunks add. */
+const en = { ...core, ...enMethods };
 
 const LOCALES_DIR = fileURLToPath(new URL('../../widget/i18n/locales/', import.meta.url));
 

@@ -5,6 +5,7 @@
  * `{name}` placeholders are filled by `t(key, { name })`.
  */
 import type { ErrorCode } from '../lib/validity.ts';
+import type { enMethods } from './en-methods.ts';
 
 const errors = {
   'card_number.required': 'Enter your card number.',
@@ -101,5 +102,6 @@ export const en = {
   'challenge.cancel': 'Cancel',
 } as const;
 
-export type MessageKey = keyof typeof en;
+/** Every key: the ones above, always bundled, and those the method chunks bring (./en-methods.ts). */
+export type MessageKey = keyof typeof en | keyof typeof enMethods;
 export type Catalogue = Partial<Record<MessageKey, string>>;

@@ -61,10 +61,18 @@ export function resolveLocale(locale: string | null | undefined, tags: readonly 
   return 'en';
 }
 
+/** English: the bundled catalogue, plus what the method chunks add (./en-methods.ts). */
+let english: Catalogue = en;
+
+/** Adds English texts a lazily loaded part of the frame brings with it. */
+export function addEnglish(messages: Catalogue): void {
+  english = { ...english, ...messages };
+}
+
 /** A translator over `catalogue`, each missing key in English; `{name}` placeholders filled from params. */
 export function createTranslator(catalogue: Catalogue = en): Translate {
   return (key, params) => {
-    const template = catalogue[key] ?? en[key] ?? key;
+    const template = catalogue[key] ?? english[key] ?? key;
     return params ? template.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : template;
   };
 }

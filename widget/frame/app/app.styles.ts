@@ -34,9 +34,23 @@ export const appStyles = [
     color: var(--_muted);
   }
   .check {
+    position: relative;
     width: 48px;
     height: 48px;
+    border: 3px solid;
+    border-radius: 50%;
     color: var(--_success);
+  }
+  .check::after {
+    content: '';
+    position: absolute;
+    left: 13px;
+    top: 6px;
+    width: 12px;
+    height: 22px;
+    border: solid;
+    border-width: 0 3.5px 3.5px 0;
+    transform: rotate(45deg);
   }
   .spinner {
     width: 32px;

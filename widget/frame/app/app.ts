@@ -11,6 +11,7 @@ import { createBridge, type Bridge } from '../bridge.ts';
 import { loadInstallments, type FormChange } from '../card-form/card-form.ts';
 import type { ChallengeCloseDetail, PayChallenge } from '../challenge/challenge.ts';
 import { declineMessage, failureFromApi } from '../failure.ts';
+import type { PaymentForm } from '../forms/payment-form.ts';
 import type { MethodSelectDetail } from '../methods/methods.ts';
 import type { PayPixForm } from '../pix/pix-form.ts';
 import { tokens } from '../styles/tokens.ts';
@@ -36,18 +37,13 @@ type View =
       readonly failure: { readonly method: PaymentMethodType; readonly failure: Failure } | null;
       readonly action: PixAction | ChallengeAction | null;
     }
-  | { readonly kind: 'processing'; readonly note: MessageKey }
+  /** `note`: a line under "Processing your payment…" (already translated). */
+  | { readonly kind: 'processing'; readonly note?: string }
   | { readonly kind: 'success' }
   | { readonly kind: 'unavailable'; readonly message: string };
 
 /** How long to keep polling past a PIX code's or a challenge's expiry (clocks differ, banks are late). */
 const EXPIRY_GRACE_MS = 30_000;
-
-const CHALLENGE_FAILURES: Record<ChallengeCloseDetail['reason'], MessageKey> = {
-  expired: 'error.challenge_expired',
-  canceled: 'error.challenge_canceled',
-  invalid: 'error.challenge_invalid',
-};
 
 /** A dynamic import, once; a failed one (say the network dropped) is tried again next time. */
 function lazy(load: () => Promise<unknown>): () => Promise<unknown> {
@@ -58,12 +54,29 @@ function lazy(load: () => Promise<unknown>): () => Promise<unknown> {
 // Parts of the frame many buyers never see are chunks of their own, keeping the entry small.
 /** The method tabs: loaded as soon as a session offers more than one method. */
 const loadMethodTabs = lazy(() => import('../methods/methods.ts'));
-/** The PIX form and its fields: loaded as soon as a session offers PIX. */
-const loadPixForm = lazy(() => import('../pix/pix-form.ts'));
 /** The PIX code view and its QR code encoder: once there is a code to pay. */
 const loadPixCode = lazy(() => import('../pix/pix-code.ts'));
 /** The 3DS challenge modal: once a bank asks for one. */
 const loadChallenge = lazy(() => import('../challenge/challenge.ts'));
+
+/** One form for every redirect method (Alipay, WeChat Pay, PayPal), told which one by its `method`. */
+const loadApmForm = lazy(() => import('../apm/apm-form.ts'));
+
+/**
+ * The chunk that defines each method's form, loaded as soon as a session offers the method (the
+ * card form is in the entry). A method's form is `<pay-METHOD-form>`, or `<pay-apm-form>` for a
+ * redirect method: adding a method is adding its line here.
+ */
+const FORMS: Readonly<Record<PaymentMethodType, (() => Promise<unknown>) | null>> = {
+  card: null,
+  pix: lazy(() => import('../pix/pix-form.ts')),
+  ach: lazy(() => import('../ach/ach-form.ts')),
+  alipay: loadApmForm,
+  wechatpay: loadApmForm,
+  paypal: loadApmForm,
+};
+
+const isApm = (method: PaymentMethodType): boolean => FORMS[method] === loadApmForm;
 
 /**
  * @summary The payment frame's root: talks to the host over postMessage, loads the session,
@@ -76,6 +89,8 @@ const loadChallenge = lazy(() => import('../challenge/challenge.ts'));
  * polls the session while a payment is processing, a PIX code waits to be paid or a challenge
  * is open; posts `resize` when its height changes.
  *
+ * The first four properties are read when the element connects (or inits), not watched.
+ *
  * @property publishableKey - From the frame URL (`pk`).
  * @property parentOrigin - From the frame URL (`origin`): the only origin messages go to and come from.
  * @property pollInterval - Milliseconds between session polls while processing (1000).
@@ -85,10 +100,6 @@ const loadChallenge = lazy(() => import('../challenge/challenge.ts'));
 export class PayFrameApp extends LitElement {
   static override styles = [tokens, appStyles];
   static override properties = {
-    publishableKey: { attribute: false },
-    parentOrigin: { attribute: false },
-    pollInterval: { attribute: false },
-    pollTimeout: { attribute: false },
     view: { state: true },
     method: { state: true },
   };
@@ -111,10 +122,12 @@ export class PayFrameApp extends LitElement {
   #polling: AbortController | null = null;
   /** The last `change` of each form, so the host hears the selected form's state after a tab switch. */
   #changes: Partial<Record<PaymentMethodType, FormChange>> = {};
+  /** Each method's form, made once and kept, so what the buyer typed survives other screens. */
+  #forms: Partial<Record<PaymentMethodType, PaymentForm>> = {};
   /** The PIX form confirmed in this frame, so it can confirm again with the same payer. */
   #pixConfirmed = false;
-  /** The PIX form could not be loaded: only the other methods are offered. */
-  #pixMissing = false;
+  /** Methods whose form could not be loaded: only the others are offered. */
+  #missing = new Set<PaymentMethodType>();
   /** The tabs could not be loaded: only the first method is offered. */
   #tabsMissing = false;
   #regenerating = false;
@@ -149,7 +162,7 @@ export class PayFrameApp extends LitElement {
   /** The methods to offer, in the session's order (card when it names none), less any that failed to load. */
   get #methods(): PaymentMethodType[] {
     const named: readonly PaymentMethodType[] = this.#session?.payment_methods?.length ? this.#session.payment_methods : ['card'];
-    const methods = [...new Set(named)].filter((method) => method === 'card' || (method === 'pix' && !this.#pixMissing));
+    const methods = [...new Set(named)].filter((method) => Object.hasOwn(FORMS, method) && !this.#missing.has(method));
     return this.#tabsMissing ? methods.slice(0, 1) : methods;
   }
 
@@ -176,39 +189,22 @@ export class PayFrameApp extends LitElement {
   #payView(view: Extract<View, { kind: 'pay' }>) {
     const methods = this.#methods;
     const session = this.#session;
-    const failure = (method: PaymentMethodType) => (view.failure?.method === method ? view.failure.failure : null);
     const action = view.action;
     const pix = action?.kind === 'pix' ? action : null;
     const challenge = action?.kind === 'challenge' ? action : null;
-    const card = methods.includes('card')
-      ? html`<pay-card-form
-          slot="card"
-          .session=${session}
-          .api=${this.#api}
-          .locale=${this.#locale}
-          .failure=${failure('card')}
-          @pay-form-change=${this.#onFormChange}
-          @pay-form-outcome=${this.#onFormOutcome}
-        ></pay-card-form>`
-      : nothing;
-    const pixForm = methods.includes('pix')
-      ? html`<pay-pix-form
-          slot="pix"
-          .session=${session}
-          .api=${this.#api}
-          .locale=${this.#locale}
-          .failure=${failure('pix')}
-          @pay-form-change=${this.#onFormChange}
-          @pay-form-outcome=${this.#onFormOutcome}
-        ></pay-pix-form>`
-      : nothing;
-    const forms =
-      methods.length > 1
-        ? html`<pay-method-tabs .methods=${methods} .selected=${this.method} @pay-method-select=${this.#onMethodSelect}>${card}${pixForm}</pay-method-tabs>`
-        : methods[0] === 'pix'
-          ? pixForm
-          : card;
-    return html`<div class="methods" ?hidden=${pix !== null}>${forms}</div>
+    const forms = methods.map((method) =>
+      Object.assign(this.#form(method), {
+        session,
+        api: this.#api,
+        locale: this.#locale,
+        failure: view.failure?.method === method ? view.failure.failure : null,
+      }),
+    );
+    return html`<div class="methods" ?hidden=${pix !== null}>
+        ${methods.length > 1
+          ? html`<pay-method-tabs .methods=${methods} .selected=${this.method} @pay-method-select=${this.#onMethodSelect}>${forms}</pay-method-tabs>`
+          : forms}
+      </div>
       ${pix && session
         ? html`<pay-pix-code
             .qrCode=${pix.qrCode}
@@ -246,13 +242,25 @@ export class PayFrameApp extends LitElement {
   }
 
   /** The form the pay button of the selected tab belongs to, unless a code or a challenge is up. */
-  #activeForm() {
-    if (this.view.kind !== 'pay' || this.view.action) return null;
-    return this.method === 'pix' ? this.#pixForm() : this.renderRoot.querySelector('pay-card-form');
+  #activeForm(): PaymentForm | undefined {
+    if (this.view.kind === 'pay' && !this.view.action) return this.#forms[this.method];
   }
 
-  #pixForm(): PayPixForm | null {
-    return this.renderRoot.querySelector('pay-pix-form');
+  /** What the buyer does in the frame now (pay a PIX code, pass a challenge), if anything. */
+  get #action(): PixAction | ChallengeAction | null {
+    return this.view.kind === 'pay' ? this.view.action : null;
+  }
+
+  /** The form of `method`, made on first use; it tells the app its changes and outcomes as `method`'s. */
+  #form(method: PaymentMethodType): PaymentForm {
+    let form = this.#forms[method];
+    if (!form) {
+      const apm = isApm(method);
+      form = this.#forms[method] = Object.assign(document.createElement(apm ? 'pay-apm-form' : `pay-${method}-form`) as PaymentForm, apm && { method }, { slot: method });
+      form.addEventListener('pay-form-change', (event) => this.#onFormChange(method, (event as CustomEvent<FormChange>).detail));
+      form.addEventListener('pay-form-outcome', (event) => this.#onFormOutcome(method, (event as CustomEvent<Outcome>).detail));
+    }
+    return form;
   }
 
   async #init(clientSecret: string, theme: Extract<HostMessage, { type: 'init' }>['theme'], locale?: string): Promise<void> {
@@ -282,12 +290,12 @@ export class PayFrameApp extends LitElement {
     this.#locale = locale || session.locale || navigator.language;
     // What this session needs beyond the card form, loaded while the language loads.
     const methods = this.#methods;
-    const pix = methods.includes('pix') && loadPixForm().catch(() => (this.#pixMissing = true));
+    const forms = methods.map((method) => FORMS[method]?.().catch(() => this.#missing.add(method)));
     const tabs = methods.length > 1 && loadMethodTabs().catch(() => (this.#tabsMissing = true));
     const installments = methods.includes('card') && session.max_installments > 1 && loadInstallments().catch(() => undefined);
-    await Promise.all([this.#useLocale(this.#locale), pix, tabs, installments]);
+    await Promise.all([this.#useLocale(this.#locale), tabs, installments, ...forms]);
     if (!this.#methods.length) {
-      // PIX only, and its form could not be loaded.
+      // No card, and no other method's form could be loaded.
       const message = t('error.network');
       this.view = { kind: 'unavailable', message };
       this.#postFailure({ kind: 'failed', code: 'network_error', message, paymentId: null, fields: null });
@@ -314,7 +322,7 @@ export class PayFrameApp extends LitElement {
     if (outcome?.kind === 'succeeded' || session.status === 'complete') {
       this.view = { kind: 'success' };
     } else if (session.status === 'expired') {
-      this.view = { kind: 'unavailable', message: declineMessage({ kind: 'failed', code: 'session_expired', message: null, paymentId: null, fields: null }) };
+      this.view = { kind: 'unavailable', message: t('error.expired') };
     } else if (outcome?.kind === 'pix') {
       // Reloaded while a PIX code waits: show it again (with "new code" if its time ran out).
       this.#showPix(outcome);
@@ -322,7 +330,7 @@ export class PayFrameApp extends LitElement {
       if (Date.parse(outcome.expiresAt) > Date.now()) this.#showChallenge(outcome);
       else this.#showFailure('card', this.#challengeFailure('expired', outcome.paymentId));
     } else if (outcome && !isSettled(outcome)) {
-      this.view = { kind: 'processing', note: 'status.processing' };
+      this.view = { kind: 'processing' };
       void this.#poll();
     } else {
       const failure = outcome?.kind === 'failed' ? outcome : null;
@@ -336,21 +344,20 @@ export class PayFrameApp extends LitElement {
     this.#bridge?.post({ type: 'change', ...change });
   }
 
-  #onFormChange(event: CustomEvent<FormChange>): void {
-    const method: PaymentMethodType = (event.target as Element).localName === 'pay-pix-form' ? 'pix' : 'card';
-    this.#changes[method] = event.detail;
-    if (method === this.method) this.#bridge?.post({ type: 'change', ...event.detail });
+  #onFormChange(method: PaymentMethodType, change: FormChange): void {
+    this.#changes[method] = change;
+    if (method === this.method) this.#bridge?.post({ type: 'change', ...change });
   }
 
-  #onFormOutcome(event: CustomEvent<Outcome>): void {
-    if ((event.target as Element).localName === 'pay-pix-form' && event.detail.kind !== 'failed') this.#pixConfirmed = true;
-    if (event.detail.kind === 'failed' && event.detail.code === 'payment_in_progress') {
+  #onFormOutcome(method: PaymentMethodType, outcome: Outcome): void {
+    if (method === 'pix' && outcome.kind !== 'failed') this.#pixConfirmed = true;
+    if (outcome.kind === 'failed' && outcome.code === 'payment_in_progress') {
       // An earlier attempt still waits for the buyer (a challenge they closed, a PIX code):
       // take them back to it rather than to an error.
-      void this.#resume(event.detail);
+      void this.#resume(outcome);
       return;
     }
-    this.#onOutcome(event.detail, false);
+    this.#onOutcome(outcome, false);
   }
 
   /** Reads the session again and shows where its payment is; the failure stands if that fails. */
@@ -367,7 +374,7 @@ export class PayFrameApp extends LitElement {
   }
 
   #onOutcome(outcome: Outcome, polled: boolean): void {
-    const action = this.view.kind === 'pay' ? this.view.action : null;
+    const action = this.#action;
     switch (outcome.kind) {
       case 'succeeded':
         this.#closeChallenge();
@@ -376,12 +383,16 @@ export class PayFrameApp extends LitElement {
         break;
       case 'redirect':
         this.#closeChallenge();
-        this.view = { kind: 'processing', note: 'status.redirecting' };
+        // To the redirect method's own page, or to the bank (3-D Secure).
+        this.view = {
+          kind: 'processing',
+          note: isApm(this.method) ? t('apm.redirecting', { method: t(`method.${this.method}` as MessageKey) }) : t('status.redirecting'),
+        };
         this.#bridge?.post({ type: 'redirect', url: outcome.url, paymentId: outcome.paymentId });
         break;
       case 'processing':
         this.#closeChallenge();
-        this.view = { kind: 'processing', note: 'status.processing' };
+        this.view = { kind: 'processing' };
         this.#bridge?.post({ type: 'processing', paymentId: outcome.paymentId });
         void this.#poll();
         break;
@@ -448,12 +459,13 @@ export class PayFrameApp extends LitElement {
 
   /** True while `outcome`'s code or challenge is what the buyer is on. */
   #shows(outcome: Extract<Outcome, { kind: 'pix' | 'challenge' }>): boolean {
-    const action = this.view.kind === 'pay' ? this.view.action : null;
+    const action = this.#action;
     return action?.kind === outcome.kind && action.paymentId === outcome.paymentId;
   }
 
   #challengeFailure(reason: ChallengeCloseDetail['reason'], paymentId: string): Failure {
-    return { kind: 'failed', code: `challenge_${reason}`, message: t(CHALLENGE_FAILURES[reason]), paymentId, fields: null };
+    // The code `challenge_expired` and the text `error.challenge_expired`, and so on.
+    return { kind: 'failed', code: `challenge_${reason}`, message: t(`error.challenge_${reason}` satisfies MessageKey), paymentId, fields: null };
   }
 
   /** Closes an open challenge modal without its close event (the payment settled). */
@@ -462,7 +474,7 @@ export class PayFrameApp extends LitElement {
   }
 
   #onChallengeClose(event: CustomEvent<ChallengeCloseDetail>): void {
-    const action = this.view.kind === 'pay' ? this.view.action : null;
+    const action = this.#action;
     if (action?.kind !== 'challenge') return;
     // The buyer gave up or ran out of time: stop waiting and let them try again. A late answer
     // from the bank is reconciled by the server on the next confirm.
@@ -473,8 +485,8 @@ export class PayFrameApp extends LitElement {
   }
 
   async #onPixRegenerate(): Promise<void> {
-    const action = this.view.kind === 'pay' ? this.view.action : null;
-    const form = this.#pixForm();
+    const action = this.#action;
+    const form = this.#forms.pix as PayPixForm | undefined;
     if (action?.kind !== 'pix' || !form || this.#regenerating) return;
     this.#polling?.abort();
     if (!this.#pixConfirmed) {
@@ -511,14 +523,14 @@ export class PayFrameApp extends LitElement {
     );
     if (controller.signal.aborted) return;
     if (outcome) return this.#onOutcome(outcome, true);
-    const action = this.view.kind === 'pay' ? this.view.action : null;
+    const action = this.#action;
     if (action?.kind === 'pix') this.view = { kind: 'pay', failure: null, action: { ...action, expired: true } };
     else if (action?.kind === 'challenge') {
       this.#closeChallenge();
       const failure = this.#challengeFailure('expired', action.paymentId);
       this.#showFailure('card', failure);
       this.#postFailure(failure);
-    } else this.view = { kind: 'processing', note: 'status.processing_slow' };
+    } else this.view = { kind: 'processing', note: t('status.processing_slow') };
   }
 
   #postFailure(failure: Failure): void {

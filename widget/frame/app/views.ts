@@ -1,20 +1,18 @@
 /** The app's non-form screens, as templates. */
-import { html, svg } from 'lit';
-import { t, type MessageKey } from '../../i18n/index.ts';
+import { html } from 'lit';
+import { t } from '../../i18n/index.ts';
 
-const check = svg`<svg class="check" viewBox="0 0 48 48" aria-hidden="true" focusable="false">
-  <circle cx="24" cy="24" r="22" fill="none" stroke="currentColor" stroke-width="3" />
-  <path d="M14 24.5l7 7 13-14" fill="none" stroke="currentColor" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round" />
-</svg>`;
+const check = html`<span class="check" aria-hidden="true"></span>`;
 
 export const loadingView = () =>
   html`<div class="status" role="status"><span class="spinner" aria-hidden="true"></span><p class="note">${t('status.loading')}</p></div>`;
 
-export const processingView = (note: MessageKey) =>
+/** "Processing your payment…", and `note` (translated) under it. */
+export const processingView = (note?: string) =>
   html`<div class="status" role="status" aria-live="polite" tabindex="-1">
     <span class="spinner" aria-hidden="true"></span>
     <p class="title">${t('status.processing')}</p>
-    ${note === 'status.processing' ? '' : html`<p class="note">${t(note)}</p>`}
+    ${note ? html`<p class="note">${note}</p>` : ''}
   </div>`;
 
 export const successView = (amount: string) =>
