@@ -5,6 +5,10 @@ import { spinnerMotion } from '../styles/spinner.ts';
 /** The forms' layout, pay button and spinner, and the alert above them (also used by the PIX code view). */
 export const formStyles = [
   css`
+  /* The card form hides the new card's fields (the row of expiry and code among them) when a saved card is chosen. */
+  [hidden] {
+    display: none !important;
+  }
   form {
     display: grid;
     gap: var(--_spacing);

@@ -21,7 +21,9 @@ export interface FormChange {
  * server's field messages next to their fields) and `pay-form-change` after buyer input.
  *
  * Subclasses supply the fields (`fieldSelector`, `renderFields()`), the confirm body, the pay
- * button's label and the failure message, and react to the `failure` property themselves.
+ * button's label and the failure message, and react to the `failure` property themselves. They
+ * may also change the amount the button shows (`payAmount()`) and hold an attempt back once the
+ * fields are valid (`ready()`; the card form waits there for its surcharge).
  *
  * @fires pay-form-change - `{ complete, empty, brand }` when one of them changes after buyer input.
  * @fires pay-form-outcome - The Outcome of a confirm attempt.
@@ -60,6 +62,19 @@ export abstract class PaymentForm extends LitElement {
   /** What goes between the alert and the pay button. */
   protected abstract renderFields(session: PublicSession, busy: boolean): TemplateResult;
 
+  /** The amount the pay button shows: by default the session's (the card form adds a surcharge). */
+  protected payAmount(session: PublicSession): number {
+    return session.amount;
+  }
+
+  /**
+   * Called once the fields are valid, before confirming: false stops this attempt (the card form
+   * waits here for its surcharge). Submitting again meanwhile is ignored. By default true.
+   */
+  protected ready(): boolean | Promise<boolean> {
+    return true;
+  }
+
   constructor() {
     super();
     this.session = null;
@@ -80,7 +95,10 @@ export abstract class PaymentForm extends LitElement {
       invalid.focusInput();
       return;
     }
-    await this.confirm(this.confirmBody());
+    this.inFlight = true;
+    const ready = await this.ready();
+    this.inFlight = false;
+    if (ready) await this.confirm(this.confirmBody());
   }
 
   /** Shows a failure above the form and the server's field messages next to their fields. */
@@ -103,7 +121,7 @@ export abstract class PaymentForm extends LitElement {
   protected override render() {
     const session = this.session;
     if (!session) return nothing;
-    const amount = formatPrice(session.amount, session.currency, this.locale);
+    const amount = formatPrice(this.payAmount(session), session.currency, this.locale);
     const busy = this.paying;
     return html`<form novalidate @submit=${this.#onSubmit} @pay-field-input=${this.onFieldInput}>
       <div class="alert" role="alert">${this.alert ?? nothing}</div>
