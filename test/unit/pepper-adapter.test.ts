@@ -294,13 +294,14 @@ describe('refusalOf', () => {
 });
 
 describe('pepperSavedCard', () => {
-  test('a vault card as a SavedCard; malformed ones are null', () => {
+  test('a vault card as a SavedCard with its BIN (for the surcharge); malformed ones are null', () => {
     assert.deepEqual(pepperSavedCard({ id: 'k1', card_type: 'visa', masked_number: '411111******1111', expiration_date: '2027-12-31T00:00:00Z' }), {
       id: 'k1',
       brand: 'visa',
       last4: '1111',
       exp_month: 12,
       exp_year: 2027,
+      bin: '411111',
     });
     assert.equal(pepperSavedCard({ id: 'k1', card_type: 'unknown', masked_number: '1234', expiration_date: '2027-01-31' })?.brand, null);
     assert.equal(pepperSavedCard({ id: 'k1', masked_number: '411111******1111', expiration_date: '12/27' }), null);
