@@ -63,6 +63,18 @@ test('server field names map onto widget fields', () => {
     cardNumber: 'A', expiry: 'B', cvc: 'D', name: 'E', email: 'F',
   });
   assert.deepEqual(fieldErrorsFromApi({ 'payment_method.card.number': 'A' }), { cardNumber: 'A' });
+  assert.deepEqual(
+    fieldErrorsFromApi({
+      'payment_method.ach.holder_name': 'A',
+      'payment_method.ach.routing_number': 'B',
+      'ach.account_number': 'C',
+      'payment_method.ach.mandate_accepted': 'D',
+      'payment_method.saved_card.cvc': 'E',
+      'payment_method.card.billing_state': 'F',
+      'payment_method.payment_method.card.number': 'G',
+    }),
+    { name: 'A', routingNumber: 'B', accountNumber: 'C', mandate: 'D', cvc: 'E', billingState: 'F' },
+  );
   assert.deepEqual(fieldErrorsFromApi({ toString: 'x', __proto__: 'y' } as Record<string, string>), {});
   assert.deepEqual(fieldErrorsFromApi(null), {});
 });

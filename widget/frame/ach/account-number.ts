@@ -2,7 +2,7 @@ import { digitsOf } from '../../lib/digits.ts';
 import type { Validity } from '../../lib/validity.ts';
 import { PayField, type FieldConfig } from '../fields/field/field.ts';
 import { ACCOUNT_MAX, accountNumberState, confirmState } from './account.ts';
-import { achFieldName, achValidity } from './codes.ts';
+import { achValidity } from './codes.ts';
 
 /**
  * @summary US bank account number: 4 to 17 digits (anything else typed or pasted is dropped).
@@ -11,7 +11,7 @@ import { achFieldName, achValidity } from './codes.ts';
  */
 export class PayAccountNumber extends PayField {
   protected readonly config: FieldConfig = {
-    name: achFieldName('accountNumber'),
+    name: 'accountNumber',
     label: 'label.account_number',
     autocomplete: 'off',
     inputMode: 'numeric',
@@ -41,7 +41,7 @@ export class PayAccountConfirm extends PayField {
   declare account: string;
 
   protected readonly config: FieldConfig = {
-    name: achFieldName('accountConfirm'),
+    name: 'accountConfirm',
     label: 'label.account_confirm',
     autocomplete: 'off',
     inputMode: 'numeric',

@@ -2,7 +2,6 @@ import { html, nothing, type PropertyValues } from 'lit';
 import type { ConfirmSessionInput, PublicSession } from '../../../contract/api.ts';
 import { currentLocale, t } from '../../i18n/index.ts';
 import type { Failure } from '../../lib/outcome.ts';
-import { fieldErrorsFromApi } from '../../lib/server-fields.ts';
 import { formStyles } from '../card-form/card-form.styles.ts';
 import { declineMessage } from '../failure.ts';
 import '../fields/email/email.ts';
@@ -11,7 +10,6 @@ import { PaymentForm } from '../forms/payment-form.ts';
 import { tokens } from '../styles/tokens.ts';
 import './account-number.ts';
 import { achFormStyles } from './ach-form.styles.ts';
-import type { AchFieldName } from './codes.ts';
 import './holder-name.ts';
 import './mandate.ts';
 import './routing-number.ts';
@@ -20,25 +18,6 @@ import '../../i18n/en-methods.ts';
 const FIELDS = 'pay-email, pay-holder-name, pay-routing-number, pay-account-number, pay-account-confirm, pay-ach-mandate';
 
 export type AccountType = 'checking' | 'savings';
-
-/** The API's `ach.*` params (`payment_method.ach.routing_number`…) by the field that shows them. */
-const FIELD_OF_ACH_PARAM: Readonly<Record<string, AchFieldName | 'name'>> = {
-  holder_name: 'name',
-  routing_number: 'routingNumber',
-  account_number: 'accountNumber',
-  mandate_accepted: 'mandate',
-};
-
-/** Server field messages by field name: the card / PIX / email ones, and the ACH ones. */
-export function achFieldErrors(fields: Readonly<Record<string, string>> | null | undefined): Record<string, string> {
-  const out: Record<string, string> = { ...fieldErrorsFromApi(fields) };
-  for (const [param, message] of Object.entries(fields ?? {})) {
-    const key = /^(?:payment_method\.)?ach\.(\w+)$/.exec(param)?.[1];
-    const name = key && Object.hasOwn(FIELD_OF_ACH_PARAM, key) ? FIELD_OF_ACH_PARAM[key] : undefined;
-    if (name && typeof message === 'string' && message && !out[name]) out[name] = message;
-  }
-  return out;
-}
 
 /** Decline codes of a bank account debit (the gateway's issuer declines come as card_declined). */
 const BANK_DECLINES = new Set(['bank_account_declined', 'card_declined']);
@@ -81,22 +60,6 @@ export class PayAchForm extends PaymentForm {
       this.alert = this.failureMessage(this.failure);
       this.inFlight = false;
       this.paying = false;
-    }
-  }
-
-  /** Shows a failure above the form and the server's field messages next to their fields. */
-  override async showFailure(failure: Failure): Promise<void> {
-    this.alert = this.failureMessage(failure);
-    const errors = achFieldErrors(failure.fields);
-    const fields = this.fields();
-    for (const field of fields) field.serverError = errors[field.name] ?? null;
-    await this.updateComplete;
-    const flagged = fields.find((field) => field.serverError);
-    if (flagged) {
-      await flagged.updateComplete;
-      flagged.focusInput();
-    } else if (this.isConnected && !this.matches(':focus-within')) {
-      this.renderRoot.querySelector<HTMLButtonElement>('.pay')?.focus();
     }
   }
 

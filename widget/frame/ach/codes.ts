@@ -1,10 +1,9 @@
 /**
- * What the ACH fields share: their error codes and field names. `lib/validity.ts` (ErrorCode) and
- * `lib/server-fields.ts` (FieldName) list only the card and PIX ones, so these are declared here
- * and widened once, checked against the catalogue: every code is a key of `i18n/en.ts`.
+ * The ACH fields' error codes. `lib/validity.ts` (ErrorCode) lists the ones whose English is
+ * always bundled; these come with the ACH chunk (`i18n/en-methods.ts`), so they are declared
+ * here and widened once, checked against the catalogue: every code is a message key.
  */
 import type { MessageKey } from '../../i18n/index.ts';
-import type { FieldName } from '../../lib/server-fields.ts';
 import { validity, type ErrorCode, type FieldState, type Validity } from '../../lib/validity.ts';
 
 export type AchErrorCode =
@@ -19,10 +18,5 @@ export type AchErrorCode =
   | 'account_confirm.mismatch'
   | 'mandate.required';
 
-export type AchFieldName = 'routingNumber' | 'accountNumber' | 'accountConfirm' | 'mandate';
-
 /** A Validity with an ACH error code (translated by `t` like any other). */
 export const achValidity = (state: FieldState, code: AchErrorCode): Validity => validity(state, code as MessageKey as ErrorCode);
-
-/** An ACH field's name where the field base expects a FieldName (it becomes the input's `name` and id). */
-export const achFieldName = (name: AchFieldName): FieldName => name as string as FieldName;

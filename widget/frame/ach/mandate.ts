@@ -3,7 +3,7 @@ import { live } from 'lit/directives/live.js';
 import { t } from '../../i18n/index.ts';
 import { validity, type Validity } from '../../lib/validity.ts';
 import { FIELD_INPUT_EVENT, PayField, type FieldConfig } from '../fields/field/field.ts';
-import { achFieldName, achValidity } from './codes.ts';
+import { achValidity } from './codes.ts';
 
 /**
  * @summary The ACH authorization: the session's mandate text exactly as the server wrote it (in
@@ -21,7 +21,7 @@ export class PayAchMandate extends PayField {
   declare text: string;
 
   protected readonly config: FieldConfig = {
-    name: achFieldName('mandate'),
+    name: 'mandate',
     label: 'ach.accept',
     autocomplete: 'off',
     inputMode: 'text',

@@ -2,7 +2,7 @@ import { routingDigits, routingState, type RoutingState } from '../../../contrac
 import { t } from '../../i18n/index.ts';
 import type { Validity } from '../../lib/validity.ts';
 import { PayField, type FieldConfig } from '../fields/field/field.ts';
-import { achFieldName, achValidity, type AchErrorCode } from './codes.ts';
+import { achValidity, type AchErrorCode } from './codes.ts';
 
 const CODES: Readonly<Record<Exclude<RoutingState, 'valid'>, AchErrorCode>> = {
   empty: 'routing_number.required',
@@ -20,7 +20,7 @@ const CODES: Readonly<Record<Exclude<RoutingState, 'valid'>, AchErrorCode>> = {
  */
 export class PayRoutingNumber extends PayField {
   protected readonly config: FieldConfig = {
-    name: achFieldName('routingNumber'),
+    name: 'routingNumber',
     label: 'label.routing_number',
     // No autofill token exists for bank details; browsers should not offer unrelated numbers.
     autocomplete: 'off',

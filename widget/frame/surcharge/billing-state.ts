@@ -1,6 +1,5 @@
 import { html, nothing } from 'lit';
 import { t } from '../../i18n/index.ts';
-import type { FieldName } from '../../lib/server-fields.ts';
 import { VALID, validity, type Validity } from '../../lib/validity.ts';
 import { FIELD_INPUT_EVENT, PayField, type FieldConfig } from '../fields/field/field.ts';
 import { US_STATES } from './states.ts';
@@ -17,7 +16,7 @@ import { US_STATES } from './states.ts';
 export class PayBillingState extends PayField {
   protected readonly config: FieldConfig = {
     // Only makes the ids: the server names no such field in a decline (lib/server-fields.ts).
-    name: 'billingState' as FieldName,
+    name: 'billingState',
     label: 'label.billing_state',
     autocomplete: 'billing address-level1',
     inputMode: 'text',
