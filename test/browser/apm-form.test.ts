@@ -1,6 +1,7 @@
 /** `<pay-apm-form>`: Alipay / WeChat Pay / PayPal: what the buyer is told, the confirm body, the redirect outcome. */
 import { sendKeys } from '@web/test-runner-commands';
-import type { PublicPayment } from '../../contract/api.ts';
+import type { PublicPayment, PublicSession } from '../../contract/api.ts';
+import type { FormChange } from '../../widget/frame/forms/payment-form.ts';
 import type { PayApmForm } from '../../widget/frame/apm/apm-form.ts';
 import { setLocale } from '../../widget/i18n/index.ts';
 import type { Outcome } from '../../widget/lib/outcome.ts';
@@ -8,7 +9,7 @@ import { mountApmForm, settleForm, typeIn, unmountForms } from './helpers/ach-fo
 import { deepEqual, equal, ok } from './helpers/assert.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { jsonResponse, stubFetch, type FetchStub } from './helpers/fetch-stub.ts';
-import { alertText, byLabel, payButton, payment, visibleError } from './helpers/form.ts';
+import { alertText, byLabel, payButton, payment, SESSION, visibleError } from './helpers/form.ts';
 import { afterEach, describe, it } from './helpers/mocha.ts';
 import { tick, waitFor } from './helpers/wait.ts';
 
@@ -43,6 +44,21 @@ describe('Redirect method (APM) form', () => {
     const paypal = await mountApmForm('paypal');
     equal(explanation(paypal), "You'll be taken to PayPal to pay $15.00, then brought back here.");
     await expectNoAxeViolations(paypal);
+  });
+
+  it('tells the host it is complete as soon as it shows, when there is nothing to type; with an email, once it is valid', async () => {
+    const changes = async (session: Partial<PublicSession>) => {
+      const form = Object.assign(document.createElement('pay-apm-form'), { method: 'paypal' as const, session: { ...SESSION, payment_methods: ['paypal' as const], ...session } });
+      const seen: FormChange[] = [];
+      form.addEventListener('pay-form-change', (e) => seen.push((e as CustomEvent<FormChange>).detail));
+      document.body.append(form);
+      await form.updateComplete;
+      await tick();
+      form.remove();
+      return seen;
+    };
+    deepEqual(await changes({}), [{ complete: true, empty: true, brand: null }]);
+    deepEqual(await changes({ requires_email: true }), [], 'an empty email is neither complete nor news');
   });
 
   it('speaks Portuguese', async () => {

@@ -31,7 +31,8 @@ export const apmName = (method: ApmType): string => t(`method.${method}` satisfi
  * @property api - The API client that confirms the session.
  * @property locale - Locale for the amount.
  * @property failure - A failure to show above the form; setting one ends the attempt in flight.
- * @fires pay-form-change - `{ complete, empty, brand: null }` when the email's completeness changes.
+ * @fires pay-form-change - `{ complete, empty, brand: null }` once shown (complete at once when
+ *   there is no email to ask: the buyer has nothing to fill in), then when the email's completeness changes.
  * @fires pay-form-outcome - The Outcome of a confirm attempt (`redirect` with the provider's URL on success).
  */
 export class PayApmForm extends PaymentForm {
@@ -48,6 +49,11 @@ export class PayApmForm extends PaymentForm {
       this.inFlight = false;
       this.paying = false;
     }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Nothing to type is a form already complete: tell the host, so a merchant's own pay button works.
+    if (changed.has('session') && this.session) this.reportChange(null);
   }
 
   protected failureMessage(failure: Failure): string {
