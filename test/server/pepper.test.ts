@@ -144,6 +144,25 @@ describe('Pepper cards', () => {
     assert.equal((await t.api.payment(settled.body.id)).body.status, 'succeeded');
   });
 
+  it('capture and refunds are idempotent with Idempotency-Key: a replay moves no money twice', async () => {
+    const { body } = await payCard('4111111111111111', { amount: 3000, capture_method: 'manual' });
+    const key = { 'Idempotency-Key': `cap-${body.id}` };
+    const first = await post(`/v1/payments/${body.id}/capture`, { amount: 2000 }, key);
+    const again = await post(`/v1/payments/${body.id}/capture`, { amount: 2000 }, key);
+    assert.equal(first.status, 200);
+    assert.deepEqual(again.body, first.body, 'the replay answers the first capture');
+    const other = await post(`/v1/payments/${body.id}/capture`, { amount: 1000 }, key);
+    assert.equal(other.status, 422, 'the same key with another body');
+    await settle(first.body.provider_reference);
+    const refundKey = { 'Idempotency-Key': `ref-${body.id}` };
+    const refund = await post(`/v1/payments/${body.id}/refunds`, { amount: 500 }, refundKey);
+    const replay = await post(`/v1/payments/${body.id}/refunds`, { amount: 500 }, refundKey);
+    assert.equal(refund.status, 201);
+    assert.equal(replay.body.id, refund.body.id);
+    assert.equal((await t.api.payment(body.id)).body.amount_refunded, 500);
+    assert.equal((await sandboxTransaction(first.body.provider_reference)).amount_refunded, 500, 'one refund at the gateway');
+  });
+
   it('50 simultaneous partial refunds never add up to more than was captured', async () => {
     const { body } = await payCard('4111111111111111', { amount: 5000 });
     const { body: payment } = await t.api.payment(body.id);
