@@ -83,6 +83,14 @@ describe('no card data, key or client secret at rest or in logs', () => {
     const challengeSecret = new URL(challenge.body.next_action.url).searchParams.get('client_secret')!;
     const pixSession = (await t.api.createSession(brl)).body;
     await t.api.confirm(pixSession, { payment_method: { type: 'pix', pix: { name: 'Ana Souza', document: '529.982.247-25' } } });
+    // Pepper: a card saved to the vault, a surcharged card, a bank account debit.
+    const pepper = { provider: 'pepper', customer_id: 'dump-test', surcharge: {} };
+    const saving = (await t.api.createSession(pepper)).body;
+    await t.api.confirm(saving, { payment_method: { type: 'card', card: card('5555555555554444'), save: true } });
+    const ach = (await t.api.createSession({ provider: 'pepper', payment_methods: ['ach'] })).body;
+    await t.api.confirm(ach, {
+      payment_method: { type: 'ach', ach: { routing_number: '021000021', account_number: '000987654321', account_type: 'savings', holder_name: 'Ada Lovelace', mandate_accepted: true } },
+    });
     const tables = await t.stack.db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
     );
@@ -91,13 +99,14 @@ describe('no card data, key or client secret at rest or in logs', () => {
     for (const { table_name } of tables) dump += JSON.stringify(await t.stack.db.query(`SELECT * FROM ${table_name}`));
     const logs = t.stack.log.lines!.join('\n');
     for (const [where, text] of [['database', dump], ['logs', logs]] as const) {
-      const secrets = ['4242424242424242', '4000000000009995', '4000000000000127', '4111111111111111', '4000000000003220'];
-      for (const secret of [...secrets, t.stack.keys.secret, session.client_secret, challengeSecret]) {
+      const secrets = ['4242424242424242', '4000000000009995', '4000000000000127', '4111111111111111', '4000000000003220', '5555555555554444', '000987654321'];
+      for (const secret of [...secrets, t.stack.keys.secret, t.stack.config.providers.pepper.apiKey, session.client_secret, saving.client_secret, challengeSecret]) {
         assert.ok(!text.includes(secret), `${where} must not contain ${secret.slice(0, 8)}…`);
       }
       assert.doesNotMatch(text, /"cvc"\s*:\s*"\d+"|card_cvv"\s*:\s*"\d/, `${where} must not contain a CVC`);
     }
     assert.match(dump, /"card_last4":"4242"/, 'the last four digits are kept');
+    assert.match(dump, /"ach_last4":"4321"/, "and a bank account's");
     assert.doesNotMatch(logs, /\/hooks\/(payagency|pagou)\/pay_\w+\/[A-Za-z0-9]{20,}/, 'webhook tokens are redacted from logs');
   });
 });
