@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { linkButtonStyles } from '../styles/link-button.ts';
 
 const controls = css`
   * {
@@ -21,6 +22,7 @@ const controls = css`
 /** `<pay-saved-cards>`: one bordered row per card (the chosen one outlined), Remove as a link-like button. */
 export const savedCardsStyles = [
   controls,
+  linkButtonStyles,
   css`
     :host {
       display: block;
@@ -68,19 +70,7 @@ export const savedCardsStyles = [
     }
     .remove {
       flex: none;
-      min-height: 24px;
-      padding: 0 2px;
-      border: 0;
-      background: none;
-      color: var(--_primary);
-      font: inherit;
       font-size: 0.875em;
-      text-decoration: underline;
-      cursor: pointer;
-    }
-    .remove[aria-disabled='true'] {
-      opacity: 0.6;
-      cursor: progress;
     }
     .status {
       margin: 0;

@@ -112,7 +112,7 @@ export class PaySavedCards extends LitElement {
                   ${removable
                     ? html`<button
                         type="button"
-                        class="remove"
+                        class="remove link"
                         aria-label=${t('saved.remove_label', { card: cardName(card) })}
                         aria-disabled=${this.removing ? 'true' : 'false'}
                         @click=${() => this.#remove(card)}

@@ -26,20 +26,6 @@ export const surchargeStyles = css`
   .surcharge.failed p {
     color: var(--_danger);
   }
-  .retry {
-    min-height: 24px;
-    padding: 0 2px;
-    border: 0;
-    background: none;
-    color: var(--_primary);
-    font: inherit;
-    text-decoration: underline;
-    cursor: pointer;
-  }
-  .retry:focus-visible {
-    outline: 2px solid var(--_focus);
-    outline-offset: 2px;
-  }
   .field select[aria-invalid='true'] {
     border-color: var(--_danger);
     box-shadow: 0 0 0 1px var(--_danger);

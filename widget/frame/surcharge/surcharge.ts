@@ -13,6 +13,7 @@ import { FIELD_INPUT_EVENT } from '../fields/field/field.ts';
 import './billing-state.ts';
 import { binOf, SurchargeQuotes, type QuoteState } from './quotes.ts';
 import { surchargeStyles } from './surcharge.styles.ts';
+import { linkButtonStyles } from '../styles/link-button.ts';
 import '../../i18n/en-methods.ts';
 
 /** Fired (not bubbling) whenever what is known of the surcharge changes: the pay button's total may have. */
@@ -130,6 +131,7 @@ export class PaySurcharge extends LitElement {
     this.#root = this.getRootNode();
     this.#root.addEventListener(FIELD_INPUT_EVENT, this.#sync);
     adopt(this.#root, surchargeStyles);
+    adopt(this.#root, linkButtonStyles);
     this.#sync();
   }
 
@@ -160,7 +162,7 @@ export class PaySurcharge extends LitElement {
       <div class=${failed ? 'surcharge failed' : 'surcharge'}>
         <p role="status">${text}</p>
         ${failed || this.retrying
-          ? html`<button type="button" class="retry" aria-disabled=${this.retrying ? 'true' : 'false'} @click=${this.#retry}>
+          ? html`<button type="button" class="retry link" aria-disabled=${this.retrying ? 'true' : 'false'} @click=${this.#retry}>
               ${t('surcharge.retry')}
             </button>`
           : nothing}
