@@ -381,7 +381,6 @@ export function createPepperSimulator(options: PepperSimOptions) {
   const now = options.now ?? (() => new Date());
   const iso = () => now().toISOString();
   const base = options.publicUrl.replace(/\/$/, '');
-  const baseOrigin = new URL(base).origin;
 
 
   const wire = (tx: SimTransaction): PepperTransaction => structuredClone(tx.data);
@@ -1237,17 +1236,22 @@ export function createPepperSimulator(options: PepperSimOptions) {
     return tx && tx.data.payment_type === 'apm' && tx.merchant_redirect_url ? tx : undefined;
   };
 
+  /** The APM transaction still waiting for the buyer, or the page that says why there is none. */
+  const pendingApm = (c: Context): { tx: SimTransaction } | { answer: Response | Promise<Response> } => {
+    pageHeaders(c);
+    const tx = apmOf(c.req.param('id') ?? '');
+    if (!tx) return { answer: c.html(page('Unknown payment', html`<p>This payment link is not valid.</p>`), 404) };
+    if (tx.data.status !== 'pending') {
+      return { answer: c.html(page('Payment already completed', html`<p>This payment is ${tx.data.status.replace('_', ' ')}. You can return to the merchant.</p>`), 409) };
+    }
+    return { tx };
+  };
+
   app.get('/apm/:id', (c) => {
-    const tx = apmOf(c.req.param('id'));
-    if (!tx) {
-      pageHeaders(c, [baseOrigin]);
-      return c.html(page('Unknown payment', html`<p>This payment link is not valid.</p>`), 404);
-    }
-    pageHeaders(c, [baseOrigin, new URL(tx.merchant_redirect_url!).origin]);
+    const found = pendingApm(c);
+    if ('answer' in found) return found.answer;
+    const { tx } = found;
     const data = tx.data;
-    if (data.status !== 'pending') {
-      return c.html(page('Payment already completed', html`<p>This payment is ${data.status.replace('_', ' ')}. You can return to the merchant.</p>`), 409);
-    }
     const action = `${base}/apm/${data.id}`;
     const name = data.response.apm?.type ?? 'apm';
     return c.html(
@@ -1267,16 +1271,10 @@ export function createPepperSimulator(options: PepperSimOptions) {
   });
 
   app.post('/apm/:id', async (c) => {
-    const tx = apmOf(c.req.param('id'));
-    if (!tx) {
-      pageHeaders(c, [baseOrigin]);
-      return c.html(page('Unknown payment', html`<p>This payment link is not valid.</p>`), 404);
-    }
-    pageHeaders(c, [baseOrigin, new URL(tx.merchant_redirect_url!).origin]);
+    const found = pendingApm(c);
+    if ('answer' in found) return found.answer;
+    const { tx } = found;
     const data = tx.data;
-    if (data.status !== 'pending') {
-      return c.html(page('Payment already completed', html`<p>This payment is ${data.status.replace('_', ' ')}. You can return to the merchant.</p>`), 409);
-    }
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     if (form.action === 'pay') {
       data.status = 'pending_settlement';
@@ -1355,7 +1353,7 @@ function money(cents: number, currency: string): string {
  * after the form's POST too, and the 303 to `merchant_redirect_url` may redirect on again (Paykit's
  * return route sends the buyer to the merchant's own page), to an origin the gateway cannot know.
  */
-function pageHeaders(c: Context, _formOrigins: string[]) {
+function pageHeaders(c: Context) {
   c.header('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'`);
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
