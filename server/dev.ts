@@ -28,7 +28,7 @@ process.stdout.write(`
   Settle Pepper     curl -X POST ${stack.sandboxUrl}/pepper/sandbox/settle   (refunds need settled payments)
   Sandbox PIX payer ${stack.sandboxUrl}/pagou/sandbox/pix
 
-  Test keys (test mode, kept in .paykit/dev-keys.json)
+  Test keys (test mode, kept in ${env.PAYKIT_DATA_DIR ?? ".paykit"}/dev-keys.json)
     publishable  ${stack.keys.publishable}
     secret       ${stack.keys.secret}
 
