@@ -28,6 +28,9 @@ export interface SessionRow {
   /** null: no surcharge. */
   surcharge_max_rate: number | null;
   ach_sec_code: 'web' | 'ccd' | 'ppd';
+  /** Set when the session pays a hosted invoice. */
+  invoice_id: string | null;
+  invoice_version: number | null;
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -236,6 +239,7 @@ export function merchantSession(session: SessionRow, payment: PaymentRow | null)
     saved_cards: session.saved_cards,
     surcharge: session.surcharge_max_rate === null ? null : { max_rate: session.surcharge_max_rate },
     ach_sec_code: session.ach_sec_code,
+    invoice: session.invoice_id,
     payment: payment ? merchantPayment(payment) : null,
     expires_at: iso(session.expires_at),
     created_at: iso(session.created_at),

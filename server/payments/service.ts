@@ -17,6 +17,7 @@ import type { ChargeMethod, ProviderAdapter, ProviderOutcome, VaultCard } from '
 import { transition, type TransitionSource } from './state.ts';
 import { effectiveSessionStatus, sessionMandate, type Mandate, type PaymentRow, type SessionRow } from './rows.ts';
 import type { MerchantAuth } from '../auth.ts';
+import { reserveInvoiceAmount } from '../invoices/ledger.ts';
 
 export interface Deps {
   db: Db;
@@ -43,7 +44,13 @@ export function defaultProvider(
   return pepperOnly || input.saved_cards || input.surcharge || input.ach_sec_code ? 'pepper' : 'payagency';
 }
 
-export async function createSession(deps: Deps, auth: MerchantAuth, input: CreateSessionInput): Promise<SessionRow> {
+/** A checkout opened from a hosted invoice (server/invoices/service.ts). */
+export interface InvoiceLink {
+  invoiceId: string;
+  invoiceVersion: number;
+}
+
+export async function createSession(deps: Deps, auth: MerchantAuth, input: CreateSessionInput, invoice?: InvoiceLink): Promise<SessionRow> {
   const provider = input.provider ?? defaultProvider(input);
   const adapter = adapterFor(deps, provider);
   const offered = adapter.methods(input.currency);
@@ -110,9 +117,9 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
     `INSERT INTO checkout_sessions
        (id, merchant_id, mode, amount, currency, order_id, description, customer, return_url, metadata, locale, provider, expires_at,
         line_items, max_installments, payment_methods, collect_phone, capture_method,
-        customer_id, saved_cards, surcharge_max_rate, ach_sec_code)
+        customer_id, saved_cards, surcharge_max_rate, ach_sec_code, invoice_id, invoice_version)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10::jsonb, $11, $12, now() + make_interval(secs => $13),
-        $14::jsonb, $15, $16::text[], $17, $18, $19, $20::jsonb, $21, $22)
+        $14::jsonb, $15, $16::text[], $17, $18, $19, $20::jsonb, $21, $22, $23, $24)
      RETURNING *`,
     [
       newId('cs'),
@@ -137,6 +144,8 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
       savedCards ? JSON.stringify(savedCards) : null,
       input.surcharge ? (input.surcharge.max_rate ?? DEFAULT_SURCHARGE_CAP) : null,
       input.ach_sec_code ?? 'web',
+      invoice?.invoiceId ?? null,
+      invoice?.invoiceVersion ?? null,
     ],
   );
   return row!;
@@ -373,6 +382,7 @@ export async function confirmSession(
     if (status === 'expired') throw conflict('session_expired', 'This checkout session has expired; start a new checkout.');
     if (status === 'processing') throw conflict('payment_in_progress', 'A payment for this checkout session is already in progress.');
     if (!prepared) throw conflict('session_changed', 'This checkout session changed while the payment was prepared; try again.');
+    await reserveInvoiceAmount(tx, session);
     if (method.type === 'card' && method.installments > session.max_installments) {
       throw invalidRequest(
         'installments_not_allowed',

@@ -6,6 +6,7 @@
  */
 import type { PaymentStatus } from '../../contract/api.ts';
 import type { Queryable } from '../storage/db.ts';
+import { applyToInvoice } from '../invoices/ledger.ts';
 
 export const TERMINAL: ReadonlySet<PaymentStatus> = new Set(['succeeded', 'failed', 'canceled']);
 
@@ -91,6 +92,9 @@ export async function transition(
     row.session_id,
     sessionStatusFor(to),
   ]);
+  // An invoice counts a payment once it succeeded, and no longer once the merchant voided it.
+  if (to === 'succeeded') await applyToInvoice(tx, paymentId, 1);
+  else if (row.from_status === 'succeeded' && to === 'canceled') await applyToInvoice(tx, paymentId, -1);
   return to;
 }
 

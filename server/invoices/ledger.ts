@@ -1,0 +1,69 @@
+/**
+ * Where invoices meet payments. Both run inside the payment's own transaction:
+ * - `reserveInvoiceAmount`, when a payment for an invoice is reserved (confirm): the invoice row
+ *   is locked, so two buyers paying one invoice at once cannot both pay what is due;
+ * - `applyToInvoice`, from the state machine, exactly once per change: a payment that succeeds
+ *   adds to `amount_paid`, and a merchant's void of it takes it back.
+ */
+import { conflict } from '../errors.ts';
+import type { Queryable } from '../storage/db.ts';
+
+/** Payments that may still take money: they hold their amount against the invoice. */
+export const IN_FLIGHT = ['processing', 'requires_action', 'requires_capture'] as const;
+
+interface LockedInvoice {
+  version: number;
+  amount_due: number;
+  deleted_at: Date | null;
+}
+
+/** Refuses a payment the invoice can no longer take (changed, deleted, paid, or held by another payment). */
+export async function reserveInvoiceAmount(
+  tx: Queryable,
+  session: { id: string; amount: number; invoice_id: string | null; invoice_version: number | null },
+): Promise<void> {
+  if (!session.invoice_id) return;
+  const [invoice] = await tx.query<LockedInvoice>(
+    `SELECT version, amount_due, deleted_at FROM invoices WHERE id = $1 FOR UPDATE`,
+    [session.invoice_id],
+  );
+  // A statement of its own, after the lock: under READ COMMITTED it sees the payments other
+  // buyers reserved while this one waited (a subquery of the locking SELECT would not).
+  const [held] = await tx.query<{ in_flight: number }>(
+    `SELECT COALESCE(SUM(p.amount - p.surcharge_amount), 0) AS in_flight FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
+      WHERE s.invoice_id = $1 AND s.id <> $2 AND p.status = ANY($3::text[])`,
+    [session.invoice_id, session.id, IN_FLIGHT],
+  );
+  if (!invoice || invoice.deleted_at) throw conflict('invoice_deleted', 'This invoice has been deleted; it can no longer be paid.');
+  if (invoice.version !== session.invoice_version) {
+    throw conflict('invoice_changed', 'This invoice was changed after this payment form was opened; reload the invoice to pay it.');
+  }
+  const due = Number(invoice.amount_due);
+  if (due <= 0) throw conflict('invoice_paid', 'This invoice has already been paid.');
+  const available = due - Number(held?.in_flight ?? 0);
+  if (Number(session.amount) > available) {
+    throw conflict(
+      'invoice_amount_unavailable',
+      available <= 0
+        ? 'Another payment for this invoice is in progress; wait for it to finish.'
+        : `Only ${available} (minor units) of this invoice can be paid now; reload the invoice.`,
+    );
+  }
+}
+
+/**
+ * Adds a payment that succeeded to its invoice (`sign` 1), or takes back one the merchant voided
+ * (`sign` -1). The surcharge is the buyer's cost of paying by card, not a payment of the invoice.
+ */
+export async function applyToInvoice(tx: Queryable, paymentId: string, sign: 1 | -1): Promise<void> {
+  await tx.query(
+    `UPDATE invoices i SET
+       amount_paid = GREATEST(i.amount_paid + $2 * (p.amount - p.surcharge_amount), 0),
+       paid_at = CASE WHEN i.paid_outside + GREATEST(i.amount_paid + $2 * (p.amount - p.surcharge_amount), 0) >= i.total
+                      THEN COALESCE(i.paid_at, now()) ELSE NULL END,
+       updated_at = now()
+     FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
+     WHERE p.id = $1 AND i.id = s.invoice_id`,
+    [paymentId, sign],
+  );
+}
