@@ -286,6 +286,8 @@ export const paymentSearchSchema = z.strictObject({
   status: z.optional(z.enum(['requires_payment_method', 'processing', 'requires_action', 'requires_capture', 'succeeded', 'failed', 'canceled'])),
   provider: z.optional(providerSchema),
   order_id: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  /** The payments made for one invoice (`inv_…`). */
+  invoice: z.optional(z.string().check(z.regex(/^inv_[A-Za-z0-9]+$/, 'must be an invoice id'))),
   last4: z.optional(z.string().check(z.regex(/^[0-9]{4}$/, 'must be 4 digits'))),
   amount_gte: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(0, 'must be 0 or more'))),
   amount_lte: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(0, 'must be 0 or more'))),

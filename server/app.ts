@@ -8,6 +8,7 @@ import { paymentRoutes } from './routes/payments.ts';
 import { providerRoutes } from './routes/providers.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { hostedInvoiceRoutes, invoiceRoutes } from './routes/invoices.ts';
 import { openApiDocument } from './openapi.ts';
 
 export type { Deps } from './payments/service.ts';
@@ -34,6 +35,8 @@ export function createApp(deps: Deps) {
   app.route('/v1/checkout/sessions', sessionRoutes(deps));
   app.route('/v1/payments', paymentRoutes(deps));
   app.route('/v1/publishable_keys', keyRoutes(deps));
+  app.route('/v1/invoices', invoiceRoutes(deps));
+  app.route('/invoices', hostedInvoiceRoutes(deps));
   app.route('/', providerRoutes(deps));
   app.route('/', assetRoutes(deps));
 

@@ -1,6 +1,7 @@
-/** The OpenAPI document, generated from the wire contract (contract/api.ts) so the two cannot drift. */
+/** The OpenAPI document, generated from the wire contract (contract/api.ts, contract/invoice.ts) so the two cannot drift. */
 import * as z from 'zod/mini';
 import { captureSchema, confirmSessionSchema, createSessionSchema, paymentSearchSchema, refundSchema, surchargeQuoteSchema } from '../contract/api.ts';
+import { invoiceCheckoutSchema, invoiceInputSchema, invoiceSearchSchema } from '../contract/invoice.ts';
 
 const schema = (type: z.ZodMiniType) => {
   const { $schema: _dropped, ...rest } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -13,9 +14,9 @@ const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false,
 const clientSecret = { name: 'X-Client-Secret', in: 'header', required: true, schema: { type: 'string' } };
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 
-/** The search query's parameters, from the same schema that checks them. */
-function searchParameters() {
-  const properties = (schema(paymentSearchSchema) as { properties?: Record<string, unknown> }).properties ?? {};
+/** A search query's parameters, from the same schema that checks them. */
+function searchParameters(search: z.ZodMiniType) {
+  const properties = (schema(search) as { properties?: Record<string, unknown> }).properties ?? {};
   return Object.entries(properties).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
 }
 
@@ -35,6 +36,8 @@ export function openApiDocument(serverUrl: string) {
         Capture: schema(captureSchema),
         Refund: schema(refundSchema),
         SurchargeQuote: schema(surchargeQuoteSchema),
+        Invoice: schema(invoiceInputSchema),
+        InvoiceCheckout: schema(invoiceCheckoutSchema),
         Error: {
           type: 'object',
           required: ['error'],
@@ -94,11 +97,57 @@ export function openApiDocument(serverUrl: string) {
           responses: { 200: json('{ id, deleted: true }'), 400: error, 401: error, 403: error, 404: error, 502: error },
         },
       },
+      '/v1/invoices': {
+        post: {
+          summary: 'Create an invoice; its totals are computed, and it gets a hosted page (hosted_url)',
+          security: [{ secretKey: [] }],
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } } },
+          responses: { 201: json('The invoice'), 400: error, 401: error, 409: error, 422: error },
+        },
+        get: {
+          summary: 'Search invoices, newest first (limit / offset)',
+          security: [{ secretKey: [] }],
+          parameters: searchParameters(invoiceSearchSchema),
+          responses: { 200: json('A list of invoices'), 400: error, 401: error },
+        },
+      },
+      '/v1/invoices/{id}': {
+        get: { summary: 'An invoice, with its payments', security: [{ secretKey: [] }], parameters: [id], responses: { 200: json('The invoice'), 401: error, 404: error } },
+        post: {
+          summary: 'Replace an invoice (the whole body again), only while nothing is paid',
+          security: [{ secretKey: [] }],
+          parameters: [id, idempotencyKey],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } } },
+          responses: { 200: json('The invoice'), 400: error, 401: error, 404: error, 409: error },
+        },
+        delete: {
+          summary: 'Delete an invoice, only while nothing is paid; its hosted page then answers 404',
+          security: [{ secretKey: [] }],
+          parameters: [id],
+          responses: { 200: json('{ id, object: "invoice", deleted: true }'), 401: error, 404: error, 409: error },
+        },
+      },
+      '/invoices/{public_id}': {
+        get: {
+          summary: 'The hosted invoice page (HTML) the buyer pays on; a 404 page when unknown or deleted',
+          parameters: [{ name: 'public_id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: 'The invoice page', content: { 'text/html': {} } }, 404: { description: 'Not found page', content: { 'text/html': {} } } },
+        },
+      },
+      '/invoices/{public_id}/checkout': {
+        post: {
+          summary: 'Open a checkout session for what the buyer pays now (the hosted page calls it; the public id is the credential)',
+          parameters: [{ name: 'public_id', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/InvoiceCheckout' } } } },
+          responses: { 200: json('{ session_id, client_secret, publishable_key, amount, currency, locale }'), 400: error, 404: error, 409: error, 503: error },
+        },
+      },
       '/v1/payments': {
         get: {
           summary: 'Search payments, newest first, with cursor pages',
           security: [{ secretKey: [] }],
-          parameters: searchParameters(),
+          parameters: searchParameters(paymentSearchSchema),
           responses: { 200: json('A list of payments'), 400: error, 401: error, 403: error },
         },
       },

@@ -1,5 +1,5 @@
 /**
- * `GET /v1/payments`: the merchant's payments, filtered (status, provider, order id, last 4,
+ * `GET /v1/payments`: the merchant's payments, filtered (status, provider, order id, invoice, last 4,
  * amount and creation ranges), newest first, with a stable order (created_at, then id) and
  * cursor pagination (`starting_after` = the last id of the previous page), as Stripe lists do.
  */
@@ -18,6 +18,7 @@ export async function searchPayments(db: Queryable, merchantId: string, query: P
   if (query.status) add('p.status = ?', query.status);
   if (query.provider) add('p.provider = ?', query.provider);
   if (query.order_id) add('s.order_id = ?', query.order_id);
+  if (query.invoice) add('s.invoice_id = ?', query.invoice);
   if (query.last4) add('p.card_last4 = ?', query.last4);
   if (query.amount_gte !== undefined) add('p.amount >= ?', query.amount_gte);
   if (query.amount_lte !== undefined) add('p.amount <= ?', query.amount_lte);
@@ -34,8 +35,8 @@ export async function searchPayments(db: Queryable, merchantId: string, query: P
   }
   const limit = query.limit ?? 20;
   params.push(limit + 1);
-  const rows = await db.query<PaymentRow & { order_id: string | null }>(
-    `SELECT p.*, s.order_id FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
+  const rows = await db.query<PaymentRow & { order_id: string | null; invoice_id: string | null }>(
+    `SELECT p.*, s.order_id, s.invoice_id FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
       WHERE ${where.join(' AND ')}
       ORDER BY p.created_at DESC, p.id DESC
       LIMIT $${params.length}`,
@@ -43,7 +44,7 @@ export async function searchPayments(db: Queryable, merchantId: string, query: P
   );
   return {
     object: 'list',
-    data: rows.slice(0, limit).map((row) => ({ ...merchantPayment(row), order_id: row.order_id })),
+    data: rows.slice(0, limit).map((row) => ({ ...merchantPayment(row), order_id: row.order_id, invoice: row.invoice_id })),
     has_more: rows.length > limit,
   };
 }

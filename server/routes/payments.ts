@@ -31,7 +31,11 @@ export function paymentRoutes(deps: Deps) {
   app.get('/:id', async (c) => {
     const payment = await loadPayment(deps.db, idOf(c.req.param('id')), c.var.auth.merchantId);
     if (!payment) throw notFound('payment', 'id');
-    return c.json(merchantPayment(payment));
+    const [session] = await deps.db.query<{ order_id: string | null; invoice_id: string | null }>(
+      `SELECT order_id, invoice_id FROM checkout_sessions WHERE id = $1`,
+      [payment.session_id],
+    );
+    return c.json({ ...merchantPayment(payment), order_id: session?.order_id ?? null, invoice: session?.invoice_id ?? null });
   });
 
   app.post('/:id/capture', async (c) => {
