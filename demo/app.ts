@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { formatAmount } from '../contract/money.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../server/html.ts';
 
 export interface DemoAppOptions {
   /** The payment server's public base URL, e.g. http://127.0.0.1:4000. */

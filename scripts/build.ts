@@ -1,8 +1,9 @@
 /**
- * Builds the two browser bundles with Vite's JS API into dist/widget/ (served as /widget.js and
+ * Builds the three browser bundles with Vite's JS API into dist/widget/ (served as /widget.js and
  * /assets/* by the payment server) and records their sizes in dist/widget/sizes.json:
  *   widget/host/pay-checkout.ts → dist/widget/widget.js   (merchant page, budget 8 KB gzip)
  *   widget/frame/main.ts        → dist/widget/frame.js    (payment frame, budget 30 KB gzip)
+ *   widget/invoice/page.ts      → dist/widget/invoice.js  (hosted invoice page, budget 4 KB gzip)
  * What the frame loads only when needed (the PIX code view, the 3DS modal, every catalogue but
  * English…) goes to dist/widget/chunks/, listed with its size under the entry that loads it.
  */
@@ -19,6 +20,7 @@ const outDir = join(root, 'dist', 'widget');
 export const BUNDLES = [
   { entry: 'widget/host/pay-checkout.ts', file: 'widget.js', budget: 8 * 1024 },
   { entry: 'widget/frame/main.ts', file: 'frame.js', budget: 30 * 1024 },
+  { entry: 'widget/invoice/page.ts', file: 'invoice.js', budget: 4 * 1024 },
 ] as const;
 
 /**
@@ -105,7 +107,7 @@ async function bundle(entry: string, file: string): Promise<string[]> {
     plugins: [plainDynamicImports, compactLitTemplates],
     build: {
       outDir,
-      emptyOutDir: false, // both builds share the folder; it is emptied once below
+      emptyOutDir: false, // the builds share the folder; it is emptied once below
       target: 'es2022',
       minify: true,
       sourcemap: false,

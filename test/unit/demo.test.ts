@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createDemoApp } from '../../demo/app.ts';
-import { html, raw } from '../../demo/html.ts';
+import { html, raw } from '../../server/html.ts';
 
 describe('html', () => {
   test('escapes interpolated text, including in attributes', () => {
