@@ -77,6 +77,33 @@ export const PRODUCTS: readonly Product[] = [
 ];
 const STORE = 'Paykit Demo Store';
 
+/** The sample invoice the shop page opens: two lines with tax and a discount, shipping, payable in part by card or bank account. */
+export function sampleInvoice(shopOrigin: string) {
+  return {
+    currency: 'USD',
+    company_name: 'Northwind Design Studio',
+    company_logo_url: `${shopOrigin}/static/favicon.svg`,
+    invoice_number: `NW-${new Date().getUTCFullYear()}-${randomBytes(3).toString('hex').toUpperCase()}`,
+    customer_number: 'C-0042',
+    payable_to: { company: 'Northwind Design Studio', address_line_1: '500 Market St', city: 'San Francisco', state: 'CA', postal_code: '94105', country: 'US', email: 'billing@northwind.example' },
+    bill_to: {
+      first_name: 'Jane', last_name: 'Doe', company: 'Doe & Daughters Hardware', address_line_1: '12 Elm Street', address_line_2: 'Suite 4',
+      city: 'Albany', state: 'NY', postal_code: '12207', country: 'US', email: 'jane.doe@example.com',
+    },
+    date_due: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+    items: [
+      { name: 'Brand identity workshop', description: 'Two half-day sessions with your team, on site', unit_price: 45_000, quantity: 2, discount_amount: 5000, tax_rate: '8' },
+      { name: 'Logo files', description: 'SVG, PNG and PDF, light and dark', unit_price: 12_000, quantity: 1, tax_rate: '8' },
+    ],
+    shipping: 1500,
+    allow_partial_payment: true,
+    minimum_payment: 5000,
+    payment_methods: ['card', 'ach'],
+    message: 'Thank you for working with us!\nPay in full or in part: this link always shows what is left.',
+    metadata: { source: 'demo' },
+  };
+}
+
 /** The demo buyer; `guest` checkouts leave the email out so the widget asks for it. */
 const BUYER = { email: 'jane.doe@example.com', first_name: 'Jane', last_name: 'Doe' };
 /** The demo shop's own id for Jane, under which her saved cards are kept. */
@@ -134,7 +161,9 @@ function contentSecurityPolicy(payOrigin: string): string {
     "img-src 'self' data:",
     "connect-src 'self'",
     "base-uri 'none'",
-    "form-action 'self'",
+    // The sample invoice form posts here and is redirected to the hosted page on the payment
+    // server: browsers check form-action on every redirect of a form submission.
+    `form-action 'self' ${payOrigin}`,
     "object-src 'none'",
   ].join('; ');
 }
@@ -157,8 +186,8 @@ export function createDemoApp(options: DemoAppOptions): Hono {
   };
   const csp = contentSecurityPolicy(payOrigin);
 
-  /** Calls the payment server's secret-key API from this backend. */
-  async function payApi(path: string, init: { method?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<Session> {
+  /** Calls the payment server's secret-key API from this backend; answers the JSON body. */
+  async function payRequest(path: string, init: { method?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${payUrl}${path}`, {
@@ -181,7 +210,12 @@ export function createDemoApp(options: DemoAppOptions): Hono {
       const message = parsed.success ? `${parsed.data.error.message} (${parsed.data.error.code})` : `HTTP ${response.status}`;
       throw new PaymentServerError(`The payment server refused: ${message}`, response.status === 404 ? 404 : 502);
     }
-    const session = sessionSchema.safeParse(body);
+    return body;
+  }
+
+  /** A checkout session from the payment server. */
+  async function payApi(path: string, init: { method?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<Session> {
+    const session = sessionSchema.safeParse(await payRequest(path, init));
     if (!session.success) throw new PaymentServerError('The payment server answered with an unexpected session shape.', 502);
     return session.data;
   }
@@ -322,6 +356,11 @@ ${main}
         'Shop',
         html`<h1>Small things for people who ship payments</h1>
 <ul class="products">${products}</ul>
+<section class="panel invoices" aria-labelledby="invoice-title">
+  <h2 id="invoice-title">Hosted invoices</h2>
+  <p>A design studio bills a hardware shop $1,062.60 for a workshop. Paykit hosts the invoice page: pay it in full or in part, by card or bank account, and come back to the same link to see what is left.</p>
+  <form method="post" action="/invoice"><button type="submit" class="button">Open a sample invoice</button></form>
+</section>
 ${cardList}`,
       ),
     );
@@ -353,6 +392,21 @@ ${cardList}`,
         },
       });
       return c.redirect(`/pay/${encodeURIComponent(session.id)}`, 303);
+    } catch (error) {
+      const { body, status } = errorPage(error);
+      return c.html(body, status);
+    }
+  });
+
+  /** Issues a sample invoice with the secret key and sends the buyer to Paykit's hosted page for it. */
+  app.post('/invoice', async (c) => {
+    try {
+      const invoice = await payRequest('/v1/invoices', { method: 'POST', idempotencyKey: randomUUID(), body: sampleInvoice(new URL(c.req.url).origin) });
+      const hosted = z.object({ hosted_url: z.string() }).safeParse(invoice);
+      if (!hosted.success || !hosted.data.hosted_url.startsWith(`${payOrigin}/invoices/`)) {
+        throw new PaymentServerError('The payment server answered with an unexpected invoice shape.', 502);
+      }
+      return c.redirect(hosted.data.hosted_url, 303);
     } catch (error) {
       const { body, status } = errorPage(error);
       return c.html(body, status);

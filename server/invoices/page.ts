@@ -318,6 +318,7 @@ function documentHtml(lang: string, title: string, main: SafeHtml, scripts: bool
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${title}</title>
 <style>${raw(INVOICE_PAGE_CSS)}</style>
 </head>

@@ -247,7 +247,8 @@ export function invoiceView(row: InvoiceRow, payments: InvoicePaymentRow[], publ
     payable_to: row.payable_to,
     bill_to: row.bill_to,
     date_due: iso(row.date_due),
-    items: row.status === 'paid' ? row.items.map((item) => ({ ...item, status: 'paid' as const })) : row.items,
+    // An item's status stays the merchant's: `paid` means settled outside Paykit.
+    items: row.items,
     tax_percent: row.tax_percent,
     subtotal: Number(row.subtotal),
     tax: Number(row.tax),

@@ -4,7 +4,7 @@
  * frame of a page, and `startE2E()` which starts the whole stack (payment server, simulators,
  * demo shop, each on its own port) together with a browser.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/browser.ts';
 import { startStack, type Stack, type StackOptions } from '../../server/stack.ts';
 
@@ -96,8 +96,8 @@ export interface WatchedPage {
 export interface E2E {
   stack: Stack;
   browser: Browser;
-  /** A fresh browser context and page, with CSP violations and console errors collected. */
-  newPage(): Promise<WatchedPage>;
+  /** A fresh browser context and page (a phone's viewport, say), with CSP violations and console errors collected. */
+  newPage(options?: BrowserContextOptions): Promise<WatchedPage>;
   /** Closes every page, the browser and the stack. */
   close(): Promise<void>;
 }
@@ -120,8 +120,8 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
   return {
     stack,
     browser,
-    async newPage() {
-      const context = await browser.newContext();
+    async newPage(options?: BrowserContextOptions) {
+      const context = await browser.newContext(options);
       contexts.push(context);
       const page = await context.newPage();
       const cspViolations = await collectCspViolations(page);

@@ -218,7 +218,7 @@ describe('invoices: paying, in part and in full', () => {
     assert.equal(read.amount_paid, 10_000);
     assert.equal(read.amount_due, 0);
     assert.ok(read.paid_at);
-    assert.ok(read.items.every((item: any) => item.status === 'paid'));
+    assert.ok(read.items.every((item: any) => item.status === 'pending'), 'items keep the merchant’s status (paid = settled outside Paykit)');
     assert.deepEqual(read.payments.map((p: any) => [p.amount, p.method, p.bank_account?.last4 ?? p.card?.last4]), [[4000, 'card', '1111'], [6000, 'ach', '6789']]);
 
     const again = await checkout(invoice.public_id);

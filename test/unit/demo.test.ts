@@ -29,7 +29,7 @@ describe('createDemoApp', () => {
     assert.equal(response.status, 200);
     assert.equal(
       response.headers.get('content-security-policy'),
-      "default-src 'self'; script-src 'self' http://127.0.0.1:9; frame-src http://127.0.0.1:9; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'",
+      "default-src 'self'; script-src 'self' http://127.0.0.1:9; frame-src http://127.0.0.1:9; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self' http://127.0.0.1:9; object-src 'none'",
     );
     const page = await response.text();
     assert.match(page, /Paykit Demo Store/);
