@@ -5,11 +5,27 @@
  * - `applyToInvoice`, from the state machine, exactly once per change: a payment that succeeds
  *   adds to `amount_paid`, and a merchant's void of it takes it back.
  */
+import { formatAmount } from '../../contract/money.ts';
 import { conflict } from '../errors.ts';
 import type { Queryable } from '../storage/db.ts';
 
-/** Payments that may still take money: they hold their amount against the invoice. */
-export const IN_FLIGHT = ['processing', 'requires_action', 'requires_capture'] as const;
+/**
+ * Payments that may still take money hold their amount against the invoice: those processing or
+ * awaiting capture, and those waiting for the buyer (3DS, a redirect, a PIX code) for up to
+ * 30 minutes — longer than any challenge or code lives — so an abandoned one cannot block the
+ * invoice for good. (`p` is the payments table.)
+ */
+export const IN_FLIGHT_SQL = `(p.status IN ('processing', 'requires_capture') OR (p.status = 'requires_action' AND p.updated_at > now() - interval '30 minutes'))`;
+
+/** What the invoice's payments in flight hold (optionally leaving one checkout session out). */
+export async function inFlightAmount(db: Queryable, invoiceId: string, exceptSession = ''): Promise<number> {
+  const [held] = await db.query<{ in_flight: number }>(
+    `SELECT COALESCE(SUM(p.amount - p.surcharge_amount), 0) AS in_flight FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
+      WHERE s.invoice_id = $1 AND s.id <> $2 AND ${IN_FLIGHT_SQL}`,
+    [invoiceId, exceptSession],
+  );
+  return Number(held?.in_flight ?? 0);
+}
 
 interface LockedInvoice {
   version: number;
@@ -20,19 +36,12 @@ interface LockedInvoice {
 /** Refuses a payment the invoice can no longer take (changed, deleted, paid, or held by another payment). */
 export async function reserveInvoiceAmount(
   tx: Queryable,
-  session: { id: string; amount: number; invoice_id: string | null; invoice_version: number | null },
+  session: { id: string; amount: number; currency: string; invoice_id: string | null; invoice_version: number | null },
 ): Promise<void> {
   if (!session.invoice_id) return;
   const [invoice] = await tx.query<LockedInvoice>(
     `SELECT version, amount_due, deleted_at FROM invoices WHERE id = $1 FOR UPDATE`,
     [session.invoice_id],
-  );
-  // A statement of its own, after the lock: under READ COMMITTED it sees the payments other
-  // buyers reserved while this one waited (a subquery of the locking SELECT would not).
-  const [held] = await tx.query<{ in_flight: number }>(
-    `SELECT COALESCE(SUM(p.amount - p.surcharge_amount), 0) AS in_flight FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
-      WHERE s.invoice_id = $1 AND s.id <> $2 AND p.status = ANY($3::text[])`,
-    [session.invoice_id, session.id, IN_FLIGHT],
   );
   if (!invoice || invoice.deleted_at) throw conflict('invoice_deleted', 'This invoice has been deleted; it can no longer be paid.');
   if (invoice.version !== session.invoice_version) {
@@ -40,13 +49,15 @@ export async function reserveInvoiceAmount(
   }
   const due = Number(invoice.amount_due);
   if (due <= 0) throw conflict('invoice_paid', 'This invoice has already been paid.');
-  const available = due - Number(held?.in_flight ?? 0);
+  // A statement of its own, after the lock: under READ COMMITTED it sees the payments other
+  // buyers reserved while this one waited (a subquery of the locking SELECT would not).
+  const available = due - (await inFlightAmount(tx, session.invoice_id, session.id));
   if (Number(session.amount) > available) {
     throw conflict(
       'invoice_amount_unavailable',
       available <= 0
         ? 'Another payment for this invoice is in progress; wait for it to finish.'
-        : `Only ${available} (minor units) of this invoice can be paid now; reload the invoice.`,
+        : `Only ${formatAmount(available, session.currency, 'en-US')} of this invoice can be paid now; reload the invoice.`,
     );
   }
 }

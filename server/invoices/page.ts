@@ -30,6 +30,8 @@ export interface HostedInvoice {
     minimum: number;
     maximum: number;
   };
+  /** What payments still on their way hold (ledger.ts): while any, the page asks the buyer to wait instead of paying. */
+  pendingAmount?: number;
 }
 
 export interface RenderedPage {
@@ -231,6 +233,11 @@ function paySection(view: HostedInvoice, ctx: Context): SafeHtml | null {
   const { invoice, checkout } = view;
   const { t } = ctx;
   if (invoice.amount_due <= 0 || invoice.status === 'paid') return null;
+  // A payment still on its way holds its amount: the buyer waits for it rather than paying twice.
+  if (view.pendingAmount) {
+    const amount = ctx.money(view.pendingAmount);
+    return html`<section class="card pay" aria-labelledby="pay-title"><h2 id="pay-title">${t.pay_heading}</h2><p class="note" role="status">${text(t.payment_processing, { amount })}</p></section>`;
+  }
   if (!checkout) {
     return html`<section class="card pay" aria-labelledby="pay-title"><h2 id="pay-title">${t.pay_heading}</h2><p class="note">${text(t.cannot_pay_online, { company: ctx.company })}</p></section>`;
   }
@@ -350,7 +357,7 @@ ${receipt(invoice, ctx)}
 ${footer(invoice, ctx)}
 </main>`;
   const title = text(t.page_title, { number: invoice.invoice_number ?? invoice.id, company: ctx.company });
-  const hasScripts = pay !== null && view.checkout !== null;
+  const hasScripts = pay !== null && view.checkout !== null && !view.pendingAmount;
   return { body: documentHtml(ctx.locale.tag, title, main, hasScripts), headers: invoicePageHeaders(logoOrigin(invoice.company_logo_url)) };
 }
 

@@ -13,7 +13,7 @@ import { ApiError, conflict, invalidRequest, notFound } from '../errors.ts';
 import { createSession, defaultProvider, type Deps } from '../payments/service.ts';
 import type { SessionRow } from '../payments/rows.ts';
 import type { Queryable } from '../storage/db.ts';
-import { IN_FLIGHT } from './ledger.ts';
+import { IN_FLIGHT_SQL } from './ledger.ts';
 import { computeInvoice } from './math.ts';
 
 export interface InvoiceRow {
@@ -168,8 +168,8 @@ export async function loadInvoice(db: Queryable, merchantId: string, id: string,
 async function checkUnpaid(tx: Queryable, invoice: InvoiceRow, action: 'updated' | 'deleted'): Promise<void> {
   const [held] = await tx.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
-      WHERE s.invoice_id = $1 AND (p.status = 'succeeded' OR p.status = ANY($2::text[]))`,
-    [invoice.id, IN_FLIGHT],
+      WHERE s.invoice_id = $1 AND (p.status = 'succeeded' OR ${IN_FLIGHT_SQL})`,
+    [invoice.id],
   );
   if (Number(invoice.amount_paid) > 0 || (held?.n ?? 0) > 0) {
     throw conflict('invoice_has_payments', `This invoice has a payment, so it can no longer be ${action}. Issue a new invoice (or refund) instead.`);

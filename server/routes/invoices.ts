@@ -21,6 +21,7 @@ import {
   updateInvoice,
 } from '../invoices/service.ts';
 import { renderInvoiceNotFound, renderInvoicePage } from '../invoices/page.ts';
+import { inFlightAmount } from '../invoices/ledger.ts';
 import type { Deps } from '../payments/service.ts';
 import { parseJsonBody, parseOptionalJsonBody, parseQuery, readRawBody } from '../validation.ts';
 import { respondOnce } from './once.ts';
@@ -66,10 +67,11 @@ export function hostedInvoiceRoutes(deps: Deps) {
       const page = renderInvoiceNotFound(c.req.header('accept-language')?.split(',')[0]);
       return c.html(page.body, 404, page.headers);
     }
-    const [invoice, publishableKey, merchant] = await Promise.all([
+    const [invoice, publishableKey, merchant, pendingAmount] = await Promise.all([
       invoiceWithPayments(deps, row),
       hostedPublishableKey(deps.db, row),
       deps.db.query<{ name: string }>(`SELECT name FROM merchants WHERE id = $1`, [row.merchant_id]),
+      inFlightAmount(deps.db, row.id),
     ]);
     const payable = publishableKey && Number(row.amount_due) > 0;
     const page = renderInvoicePage({
@@ -78,6 +80,7 @@ export function hostedInvoiceRoutes(deps: Deps) {
       checkout: payable
         ? { publishableKey, checkoutPath: `/invoices/${row.public_id}/checkout`, ...payableRange(row) }
         : null,
+      pendingAmount,
     });
     return c.html(page.body, 200, page.headers);
   });

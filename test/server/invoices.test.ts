@@ -277,6 +277,30 @@ describe('invoices: paying, in part and in full', () => {
     assert.equal(read.payments.length, 1, 'no other payment reached the provider');
   });
 
+  it('a payment waiting for the buyer (3DS) holds its amount for 30 minutes, and the page asks to wait', async () => {
+    const invoice = await create({ payment_methods: ['card'], provider: 'payagency', allow_partial_payment: true });
+    const first = (await checkout(invoice.public_id, { amount: 6000 })).body;
+    const challenged = await payCard(first, '4000000000003220');
+    assert.equal(challenged.body.status, 'requires_action', JSON.stringify(challenged.body));
+
+    let page = await (await t.api.request(`/invoices/${invoice.public_id}`)).text();
+    assert.match(page, /A payment of \$60\.00 is being processed/);
+    assert.doesNotMatch(page, /id="pay"/, 'no form while a payment is on its way');
+    const second = (await checkout(invoice.public_id, { amount: 5000 })).body;
+    const refused = await payCard(second);
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'invoice_amount_unavailable');
+    assert.equal(refused.body.error.message, 'Only $40.00 of this invoice can be paid now; reload the invoice.');
+    assert.equal(refused.body.error.param, undefined);
+
+    // An abandoned challenge stops holding the invoice after 30 minutes.
+    await t.stack.db.query(`UPDATE payments SET updated_at = now() - interval '31 minutes' WHERE id = $1`, [challenged.body.id]);
+    page = await (await t.api.request(`/invoices/${invoice.public_id}`)).text();
+    assert.match(page, /id="pay"/);
+    const paid = await payCard(second);
+    assert.equal(paid.body.status, 'succeeded', JSON.stringify(paid.body));
+  });
+
   it('counts items marked paid as already paid', async () => {
     const invoice = await create({
       allow_partial_payment: true,

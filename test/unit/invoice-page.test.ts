@@ -228,6 +228,17 @@ describe('renderInvoicePage: an invoice paid in full at once', () => {
 });
 
 describe('renderInvoicePage: other states', () => {
+  test('a payment on its way: the buyer is asked to wait, and no form is offered', () => {
+    const inv = partiallyPaid();
+    const { body } = renderInvoicePage({ ...view(inv), pendingAmount: 2500 }, NOW);
+    assert.match(body, /A payment of \$25\.00 is being processed\. Refresh this page in a moment/);
+    assert.doesNotMatch(body, /id="pay"/);
+    assert.doesNotMatch(body, /widget\.js/);
+    const none = renderInvoicePage({ ...view(inv), pendingAmount: 0 }, NOW).body;
+    assert.match(none, /id="pay"/);
+    assert.doesNotMatch(none, /being processed/);
+  });
+
   test('partial payment: a labelled amount form prefilled with what is due, its bounds, and the receipt of the succeeded payment only', () => {
     const inv = partiallyPaid();
     const { body } = render(inv, { publishableKey: 'pk_test_abc', checkoutPath: '/invoices/pub_x9Y8z7/checkout', minimum: 100, maximum: 6999 });
