@@ -27,6 +27,7 @@ process.stdout.write(`
   Sandbox providers ${stack.sandboxUrl}/payagency  ${stack.sandboxUrl}/pagou  ${stack.sandboxUrl}/pepper
   Settle Pepper     curl -X POST ${stack.sandboxUrl}/pepper/sandbox/settle   (refunds need settled payments)
   Sandbox PIX payer ${stack.sandboxUrl}/pagou/sandbox/pix
+  Hosted invoices   ${stack.payUrl}/invoices/pinv_…   ("Open a sample invoice" on the shop page; API: POST /v1/invoices)
 
   Test keys (test mode, kept in ${env.PAYKIT_DATA_DIR ?? ".paykit"}/dev-keys.json)
     publishable  ${stack.keys.publishable}
