@@ -9,7 +9,20 @@ import { isKnownCurrency } from './money.ts';
 /** The largest amount Paykit accepts anywhere; adapters may set a lower one. */
 export const MAX_AMOUNT = 99_999_999_999;
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+/** Text a database can keep: no NUL character, no lone UTF-16 surrogate (PostgreSQL refuses both). */
+export const storable = (value: string) => !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+const STORABLE = 'must not contain NUL or unpaired surrogate characters';
+
+/** A trimmed, non-empty, storable string of at most `max` characters. */
+export const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.refine(storable, STORABLE));
+
+/** An ISO 8601 date-time with an offset, in years 1970–9999 (PostgreSQL has no year 0, and JavaScript dates end at 275760). */
+export const dateTimeSchema = z.iso.datetime({ offset: true }).check(
+  z.refine((value: string) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1970 && year <= 9999;
+  }, 'must be a date between 1970 and 9999'),
+);
 
 export const currencySchema = z.pipe(
   z.string().check(z.regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code')),
@@ -48,7 +61,7 @@ export type Customer = z.infer<typeof customerSchema>;
 
 /** Metadata: up to 20 string keys of 40 characters with string values of 500 characters. */
 export const metadataSchema = z
-  .record(z.string().check(z.minLength(1), z.maxLength(40)), z.string().check(z.maxLength(500)))
+  .record(z.string().check(z.minLength(1), z.maxLength(40), z.refine(storable, STORABLE)), z.string().check(z.maxLength(500), z.refine(storable, STORABLE)))
   .check(z.refine((value: object) => Object.keys(value).length <= 20, 'may have at most 20 keys'));
 
 export const localeSchema = z.string().check(z.regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a locale such as en or pt-BR'));
@@ -291,8 +304,8 @@ export const paymentSearchSchema = z.strictObject({
   last4: z.optional(z.string().check(z.regex(/^[0-9]{4}$/, 'must be 4 digits'))),
   amount_gte: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(0, 'must be 0 or more'))),
   amount_lte: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(0, 'must be 0 or more'))),
-  created_gte: z.optional(z.iso.datetime({ offset: true })),
-  created_lte: z.optional(z.iso.datetime({ offset: true })),
+  created_gte: z.optional(dateTimeSchema),
+  created_lte: z.optional(dateTimeSchema),
   limit: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(1, 'must be 1 to 100'), z.lte(100, 'must be 1 to 100'))),
   starting_after: z.optional(z.string().check(z.regex(/^pay_[A-Za-z0-9]+$/, 'must be a payment id'))),
 });

@@ -5,10 +5,21 @@
  * units; tax rates are decimal strings of a percentage with up to three decimals ("8.875").
  */
 import * as z from 'zod/mini';
-import { currencySchema, customerIdSchema, httpUrlSchema, localeSchema, metadataSchema, MAX_AMOUNT, providerSchema } from './api.ts';
-
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+import { currencySchema, customerIdSchema, dateTimeSchema, httpUrlSchema, localeSchema, metadataSchema, MAX_AMOUNT, providerSchema, text } from './api.ts';
 const minor = z.int().check(z.gte(0, 'must be 0 or more (minor units)'), z.lte(MAX_AMOUNT, `must not exceed ${MAX_AMOUNT}`));
+
+/** An origin that can go into a CSP source list as it is. */
+const PLAIN_ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+/** The URL's origin when it can go into a CSP source list as it is (a comma or `;` in a host would split the policy), else null. */
+export function plainOrigin(url: string): string | null {
+  try {
+    const origin = new URL(url).origin;
+    return PLAIN_ORIGIN.test(origin) ? origin : null;
+  } catch {
+    return null;
+  }
+}
 
 /** A percentage with up to three decimals, 0 to 100, as a string: "8.875". */
 export const taxRateSchema = z.string().check(
@@ -60,14 +71,15 @@ export const INVOICE_PAYMENT_METHODS = ['card', 'ach'] as const;
 export const invoiceInputSchema = z.strictObject({
   currency: currencySchema,
   company_name: z.optional(text(200)),
-  company_logo_url: z.optional(httpUrlSchema),
+  /** Shown on the hosted page; its origin is allowed in the page's CSP, so only a plain host name or address. */
+  company_logo_url: z.optional(httpUrlSchema.check(z.refine((value: string) => plainOrigin(value) !== null, 'must be an http(s) URL on a plain host name (letters, digits, dots, hyphens)'))),
   invoice_number: z.optional(invoiceNumberSchema),
   customer_number: z.optional(text(64)),
   /** The merchant's id for the customer (as checkout sessions' `customer_id`). */
   customer_id: z.optional(customerIdSchema),
   payable_to: invoiceAddressSchema,
   bill_to: invoiceAddressSchema,
-  date_due: z.iso.datetime({ offset: true }),
+  date_due: dateTimeSchema,
   items: z.array(invoiceItemSchema).check(z.minLength(1, 'must have at least one item'), z.maxLength(100, 'may have at most 100 items')),
   /**
    * Invoice-level tax, which replaces the items' own taxes: a percentage of the subtotal, or,
@@ -114,8 +126,8 @@ export const invoiceSearchSchema = z.strictObject({
   amount_due: z.optional(count),
   amount_due_gt: z.optional(count),
   amount_due_lt: z.optional(count),
-  date_due_start: z.optional(z.iso.datetime({ offset: true })),
-  date_due_end: z.optional(z.iso.datetime({ offset: true })),
+  date_due_start: z.optional(dateTimeSchema),
+  date_due_end: z.optional(dateTimeSchema),
   limit: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(1, 'must be 1 to 100'), z.lte(100, 'must be 1 to 100'))),
   offset: z.optional(count),
 });
@@ -183,6 +195,8 @@ export interface Invoice {
   total: number;
   amount_paid: number;
   amount_due: number;
+  /** Paid beyond the total: only when a payment the invoice stopped waiting for succeeded late (refund it). */
+  amount_overpaid: number;
   allow_partial_payment: boolean;
   minimum_payment: number | null;
   payment_methods: ('card' | 'ach')[];

@@ -98,7 +98,9 @@ export function computeInvoice(input: InvoiceInput): InvoiceTotals {
   }
   if (total > MAX_AMOUNT) throw invalidRequest('parameter_invalid', `The invoice total must not exceed ${MAX_AMOUNT}.`, 'items');
   if (paidOutside >= total) {
-    throw invalidRequest('parameter_invalid', 'Every item is marked paid: nothing would be due. Mark at least one item pending.', 'items');
+    throw adjustment < 0 && paidOutside > 0
+      ? invalidRequest('parameter_invalid', `With this credit, the items already marked paid (${paidOutside}) cover the whole total (${total}): nothing would be due.`, 'adjustment')
+      : invalidRequest('parameter_invalid', 'Every item is marked paid: nothing would be due. Mark at least one item pending.', 'items');
   }
   let minimum: number | null = null;
   if (input.minimum_payment !== undefined && !input.allow_partial_payment) {
