@@ -69,8 +69,8 @@ export async function reserveInvoiceAmount(
 export async function applyToInvoice(tx: Queryable, paymentId: string, sign: 1 | -1): Promise<void> {
   await tx.query(
     `UPDATE invoices i SET
-       amount_paid = GREATEST(i.amount_paid + $2 * (p.amount - p.surcharge_amount), 0),
-       paid_at = CASE WHEN i.paid_outside + GREATEST(i.amount_paid + $2 * (p.amount - p.surcharge_amount), 0) >= i.total
+       amount_paid = GREATEST(i.amount_paid + $2 * (COALESCE(p.amount_captured, p.amount) - p.surcharge_amount), 0),
+       paid_at = CASE WHEN i.paid_outside + GREATEST(i.amount_paid + $2 * (COALESCE(p.amount_captured, p.amount) - p.surcharge_amount), 0) >= i.total
                       THEN COALESCE(i.paid_at, now()) ELSE NULL END,
        updated_at = now()
      FROM payments p JOIN checkout_sessions s ON s.id = p.session_id

@@ -10,8 +10,8 @@ import { INVOICE_PAYMENT_METHODS } from '../../contract/invoice.ts';
 import type { MerchantAuth } from '../auth.ts';
 import { clientSecretFor, newId, randomToken } from '../crypto.ts';
 import { ApiError, conflict, invalidRequest, notFound } from '../errors.ts';
-import { createSession, defaultProvider, type Deps } from '../payments/service.ts';
-import type { SessionRow } from '../payments/rows.ts';
+import { createSession, defaultProvider, refreshFromProvider, type Deps } from '../payments/service.ts';
+import type { PaymentRow, SessionRow } from '../payments/rows.ts';
 import type { Queryable } from '../storage/db.ts';
 import { IN_FLIGHT_SQL } from './ledger.ts';
 import { computeInvoice } from './math.ts';
@@ -176,8 +176,26 @@ async function checkUnpaid(tx: Queryable, invoice: InvoiceRow, action: 'updated'
   }
 }
 
+/**
+ * Asks the providers about the invoice's payments that have been on their way for a while (a
+ * processing answer for over a minute, a buyer step for over ten), so a payment that did go
+ * through is booked before its hold on the invoice lapses, and one that failed frees it.
+ * Providers without a status API (PayAgency) are left to their webhooks.
+ */
+export async function settleInvoicePayments(deps: Deps, invoiceId: string): Promise<void> {
+  const stale = await deps.db.query<PaymentRow>(
+    `SELECT p.* FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
+      WHERE s.invoice_id = $1 AND p.provider_reference IS NOT NULL
+        AND ((p.status = 'processing' AND p.updated_at < now() - interval '1 minute')
+          OR (p.status = 'requires_action' AND p.updated_at < now() - interval '10 minutes'))`,
+    [invoiceId],
+  );
+  for (const payment of stale) await refreshFromProvider(deps, payment);
+}
+
 export async function updateInvoice(deps: Deps, auth: MerchantAuth, id: string, input: InvoiceInput): Promise<InvoiceRow> {
   const columns = columnsOf(deps, input);
+  await settleInvoicePayments(deps, (await loadInvoice(deps.db, auth.merchantId, id)).id);
   try {
     return await deps.db.transaction(async (tx) => {
       const invoice = await loadInvoice(tx, auth.merchantId, id, true);
@@ -195,6 +213,7 @@ export async function updateInvoice(deps: Deps, auth: MerchantAuth, id: string, 
 }
 
 export async function deleteInvoice(deps: Deps, auth: MerchantAuth, id: string): Promise<void> {
+  await settleInvoicePayments(deps, (await loadInvoice(deps.db, auth.merchantId, id)).id);
   await deps.db.transaction(async (tx) => {
     const invoice = await loadInvoice(tx, auth.merchantId, id, true);
     await checkUnpaid(tx, invoice, 'deleted');
@@ -257,6 +276,7 @@ export function invoiceView(row: InvoiceRow, payments: InvoicePaymentRow[], publ
     total: Number(row.total),
     amount_paid: Number(row.paid_outside) + Number(row.amount_paid),
     amount_due: Number(row.amount_due),
+    amount_overpaid: Math.max(Number(row.paid_outside) + Number(row.amount_paid) - Number(row.total), 0),
     allow_partial_payment: row.allow_partial_payment,
     minimum_payment: row.minimum_payment === null ? null : Number(row.minimum_payment),
     payment_methods: row.payment_methods,

@@ -99,8 +99,9 @@ export async function capturePayment(deps: Deps, auth: MerchantAuth, paymentId: 
     const movement = await providerOf(deps, payment, 'capture')(wanted);
     if (movement.outcome !== 'done') throw providerError(movement, 'capture');
     await deps.db.transaction(async (tx) => {
-      await transition(tx, payment.id, 'succeeded', 'merchant');
+      // Before the transition, so whatever it books (an invoice's amount paid) sees what was captured.
       await tx.query(`UPDATE payments SET amount_captured = $2 WHERE id = $1`, [payment.id, movement.amount ?? wanted]);
+      await transition(tx, payment.id, 'succeeded', 'merchant');
     });
   } finally {
     await release(deps, payment.id);

@@ -340,14 +340,22 @@ async function settleStaleAction(deps: Deps, sessionId: string, merchantId: stri
     [sessionId, merchantId],
   );
   const expiresAt = (payment?.next_action as { expires_at?: string } | null)?.expires_at;
-  if (!payment || !expiresAt || Date.parse(expiresAt) > Date.now() || !payment.provider_reference) return;
+  if (!payment || !expiresAt || Date.parse(expiresAt) > Date.now()) return;
+  await refreshFromProvider(deps, payment);
+}
+
+/**
+ * Asks the provider where a payment stands and applies the answer (when the provider can be
+ * asked: `retrieve`). A failure to ask changes nothing; the payment keeps its status.
+ */
+export async function refreshFromProvider(deps: Deps, payment: PaymentRow): Promise<void> {
   const adapter = adapterFor(deps, payment.provider);
-  if (!adapter.retrieve) return;
+  if (!adapter.retrieve || !payment.provider_reference) return;
   try {
     const found = await adapter.retrieve(payment.provider_reference);
     if (found && (!found.externalRef || found.externalRef === payment.id)) await applyOutcome(deps, payment.id, found, 'reconcile');
   } catch (error) {
-    deps.log.warn('could not read a stale payment back from the provider', { payment_id: payment.id, error: String(error) });
+    deps.log.warn('could not read a payment back from the provider', { payment_id: payment.id, error: String(error) });
   }
 }
 

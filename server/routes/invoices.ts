@@ -18,6 +18,7 @@ import {
   openInvoiceCheckout,
   payableRange,
   searchInvoices,
+  settleInvoicePayments,
   updateInvoice,
 } from '../invoices/service.ts';
 import { renderInvoiceNotFound, renderInvoicePage } from '../invoices/page.ts';
@@ -62,7 +63,9 @@ export function hostedInvoiceRoutes(deps: Deps) {
   const app = new Hono();
 
   app.get('/:publicId', async (c) => {
-    const row = await loadHostedInvoice(deps.db, c.req.param('publicId'));
+    const found = await loadHostedInvoice(deps.db, c.req.param('publicId'));
+    if (found) await settleInvoicePayments(deps, found.id);
+    const row = found && (await loadHostedInvoice(deps.db, found.public_id));
     if (!row) {
       const page = renderInvoiceNotFound(c.req.header('accept-language')?.split(',')[0]);
       return c.html(page.body, 404, page.headers);
