@@ -8,7 +8,7 @@
  * what `/assets/invoice.js` (widget/invoice/page.ts) needs as data-* attributes.
  */
 import { createHash } from 'node:crypto';
-import type { Invoice, InvoiceAddress, InvoiceItem, InvoicePayment, InvoiceStatus } from '../../contract/invoice.ts';
+import { plainOrigin, type Invoice, type InvoiceAddress, type InvoiceItem, type InvoicePayment, type InvoiceStatus } from '../../contract/invoice.ts';
 import { currencyExponent, formatAmount, toDecimalString } from '../../contract/money.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { pageLocale, type InvoicePageStrings, type PageLocale } from './page-i18n.ts';
@@ -44,13 +44,7 @@ export const INVOICE_PAGE_STYLE_HASH = `sha256-${createHash('sha256').update(INV
 
 /** The origin of an http(s) logo URL, for `img-src`; null for anything else. */
 export function logoOrigin(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : null;
-  } catch {
-    return null;
-  }
+  return url ? plainOrigin(url) : null;
 }
 
 /** The page's headers: a strict CSP, and a bearer URL that must not leak, be cached or indexed. */
@@ -243,7 +237,7 @@ function paySection(view: HostedInvoice, ctx: Context): SafeHtml | null {
   }
   const bounds = { min: ctx.money(checkout.minimum), max: ctx.money(checkout.maximum) };
   const partial = checkout.minimum < checkout.maximum;
-  return html`<section id="pay" class="card pay" aria-labelledby="pay-title" data-publishable-key="${checkout.publishableKey}" data-checkout-path="${checkout.checkoutPath}" data-currency="${ctx.currency}" data-exponent="${currencyExponent(ctx.currency)}" data-min="${checkout.minimum}" data-max="${checkout.maximum}" data-locale="${ctx.locale.tag}" data-msg-invalid="${text(t.invalid_amount, bounds)}" data-msg-error="${t.generic_error}" data-msg-change="${t.change_amount}" data-msg-success="${t.payment_received}">
+  return html`<section id="pay" class="card pay" aria-labelledby="pay-title" data-publishable-key="${checkout.publishableKey}" data-checkout-path="${checkout.checkoutPath}" data-currency="${ctx.currency}" data-exponent="${currencyExponent(ctx.currency)}" data-min="${checkout.minimum}" data-max="${checkout.maximum}" data-locale="${ctx.locale.tag}" data-msg-invalid="${text(t.invalid_amount, bounds)}" data-msg-error="${t.generic_error}" data-msg-change="${t.change_amount}" data-msg-retry="${t.try_again}" data-msg-success="${t.payment_received}">
 <h2 id="pay-title">${t.pay_heading}</h2>
 ${
   partial

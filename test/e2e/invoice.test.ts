@@ -159,6 +159,34 @@ describe('a hosted invoice in the browser', () => {
     assertClean(watched);
   });
 
+  it('reloads with the new amount when the merchant changed the invoice under an open form', async () => {
+    const invoice = await createInvoice({ allow_partial_payment: false, minimum_payment: undefined });
+    const watched = await e2e.newPage();
+    const { page } = watched;
+    await page.goto(invoice.hosted_url);
+    const frame = frameOf(page);
+    await frame.getByRole('button', { name: 'Pay $1,062.60' }).waitFor();
+    const changed = await fetch(`${e2e.stack.payUrl}/v1/invoices/${invoice.id}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${e2e.stack.keys.secret}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...sampleInvoice(e2e.stack.demoUrl), invoice_number: invoice.invoice_number, allow_partial_payment: false, minimum_payment: undefined, shipping: 0 }),
+    });
+    assert.equal(changed.status, 200);
+    await frame.getByLabel('Card number').click();
+    await page.keyboard.type('4111111111111111');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(`12${year}`);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('123');
+    await frame.getByLabel('Name on card').fill('Jane Doe');
+    await frame.getByRole('button', { name: 'Pay $1,062.60' }).click();
+    await frame.getByText('This invoice was changed after this payment form was opened').waitFor();
+    // The page reloads by itself, with the invoice as it is now; nothing was charged.
+    await frameOf(page).getByRole('button', { name: 'Pay $1,047.60' }).waitFor({ timeout: 10_000 });
+    assert.deepEqual((await readInvoice(invoice.id)).payments, []);
+    assertClean(watched);
+  });
+
   it('prints without the payment form', async () => {
     const invoice = await createInvoice();
     const { page } = await e2e.newPage();

@@ -98,6 +98,7 @@ function invoice(overrides: Partial<Invoice> = {}): Invoice {
     total: 11999,
     amount_paid: 0,
     amount_due: 11999,
+    amount_overpaid: 0,
     allow_partial_payment: false,
     minimum_payment: null,
     payment_methods: ['card'],

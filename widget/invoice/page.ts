@@ -3,8 +3,9 @@
  * mounts `<pay-checkout>` in it. Plain DOM, no Lit, no zod; everything it needs is on
  * `<section id="pay">` as data-* attributes (server/invoices/page.ts), so the page has no inline
  * script. Without partial payment it asks for the checkout at once; with it, when the buyer
- * submits an amount. A 409 (the invoice changed or got paid) reloads the page; after
- * `pay-success` the page reloads to show the new status and the receipt.
+ * submits an amount. A 409 (the invoice changed or got paid), from opening the checkout or
+ * from paying it (`pay-failure` with an `invoice_…` code), reloads the page; so does
+ * `pay-success`, to show the new status and the receipt.
  */
 import { parseAmount } from './amount.ts';
 
@@ -39,6 +40,14 @@ function start(section: HTMLElement, mount: HTMLElement): void {
   change.hidden = true;
   section.insertBefore(change, mount);
 
+  // Without an amount form, a checkout that could not be opened needs a way to try again.
+  const retry = document.createElement('button');
+  retry.type = 'button';
+  retry.className = 'link-button';
+  retry.textContent = data.msgRetry ?? '';
+  retry.hidden = true;
+  section.insertBefore(retry, mount);
+
   const say = (element: HTMLElement | null, message: string) => {
     if (element) element.textContent = message;
   };
@@ -57,6 +66,7 @@ function start(section: HTMLElement, mount: HTMLElement): void {
     form?.setAttribute('aria-busy', 'true');
     form?.querySelector('button')?.toggleAttribute('disabled', true);
     say(alert, '');
+    retry.hidden = true;
     try {
       const response = await fetch(data.checkoutPath ?? '', {
         method: 'POST',
@@ -71,14 +81,19 @@ function start(section: HTMLElement, mount: HTMLElement): void {
       if (response.status === 400 && form && answer?.error?.param === 'amount' && typeof answer.error.message === 'string') {
         return amountError(answer.error.message);
       }
-      say(alert, data.msgError ?? '');
+      failed();
     } catch {
-      say(alert, data.msgError ?? '');
+      failed();
     } finally {
       busy = false;
       form?.removeAttribute('aria-busy');
       form?.querySelector('button')?.toggleAttribute('disabled', false);
     }
+  };
+
+  const failed = () => {
+    say(alert, data.msgError ?? '');
+    if (!form) retry.hidden = false;
   };
 
   const show = (clientSecret: string, publishableKey: string) => {
@@ -99,6 +114,16 @@ function start(section: HTMLElement, mount: HTMLElement): void {
     change.hidden = true;
     say(status, data.msgSuccess ?? '');
     setTimeout(() => location.replace(location.pathname), 800);
+  });
+
+  // The invoice changed, got paid or is held by another payment (the widget says which): show it as it is now.
+  mount.addEventListener('pay-failure', (event) => {
+    const code = (event as CustomEvent<{ code?: unknown }>).detail?.code;
+    if (typeof code === 'string' && code.startsWith('invoice_')) setTimeout(() => location.replace(location.pathname), 2500);
+  });
+
+  retry.addEventListener('click', () => {
+    if (!busy) void open({});
   });
 
   change.addEventListener('click', () => {
