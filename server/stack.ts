@@ -22,6 +22,7 @@ import { createPagouAdapter } from './providers/pagou/adapter.ts';
 import { createPagouSimulator } from './simulators/pagou/app.ts';
 import { createPepperAdapter } from './providers/pepper/adapter.ts';
 import { createPepperSimulator } from './simulators/pepper/app.ts';
+import { createPagosSimulator } from './simulators/pagos/app.ts';
 import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
 import { createDemoApp } from '../demo/app.ts';
 
@@ -59,6 +60,7 @@ export interface Stack {
   payagency: ReturnType<typeof createPayAgencySimulator>;
   pagou: ReturnType<typeof createPagouSimulator>;
   pepper: ReturnType<typeof createPepperSimulator>;
+  pagos: ReturnType<typeof createPagosSimulator>;
   config: ServerConfig;
   /** The payment server's Hono app, for tests that call `app.request()`. */
   app: ReturnType<typeof createApp>;
@@ -135,6 +137,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   sandboxApp.route('/payagency', payagency.app);
   sandboxApp.route('/pagou', pagou.app);
   sandboxApp.route('/pepper', pepper.app);
+  // Pagos (analytics): the sandbox is up for tests and exploration; the export to it is issue 6's work in progress.
+  const pagos = createPagosSimulator({ apiKey: env.PAGOS_API_KEY ?? `pagos_sandbox_${randomBytes(12).toString('hex')}` });
+  sandboxApp.route('/pagos', pagos.app);
   sandbox.use(sandboxApp.fetch);
 
   const config: ServerConfig = {
@@ -193,12 +198,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     payagency,
     pagou,
     pepper,
+    pagos,
     config,
     app,
     async close() {
       payagency.close();
       pagou.close();
       pepper.close();
+      pagos.close();
       await Promise.all(
         [pay, sandbox, demo].map(
           ({ server }) =>
