@@ -6,8 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import jsQR from 'jsqr';
-import type { Frame, FrameLocator, Page } from 'playwright-core';
-import { startE2E, type E2E, type WatchedPage } from './harness.ts';
+import type { Frame, Page } from 'playwright-core';
+import { frameOf, startE2E, typeCard, type E2E, type WatchedPage } from './harness.ts';
 import { parseBrCode } from '../../server/simulators/pagou/brcode.ts';
 
 let e2e: E2E;
@@ -16,8 +16,6 @@ before(async () => {
 });
 after(() => e2e?.close());
 
-const year = String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0');
-const frameOf = (page: Page): FrameLocator => page.frameLocator('pay-checkout iframe');
 
 async function openBrazilCheckout(): Promise<WatchedPage> {
   const watched = await e2e.newPage();
@@ -100,24 +98,16 @@ async function latestPixReference(page: Page): Promise<string> {
   return row!.provider_reference;
 }
 
-async function typeCard(page: Page, number: string) {
-  const frame = frameOf(page);
-  await frame.getByRole('tab', { name: 'Cartão' }).click();
-  await frame.getByLabel('Número do cartão').click();
-  await page.keyboard.type(number);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(`12${year}`);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('123');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('Ana Souza');
+async function typeBrazilianCard(page: Page, number: string) {
+  await frameOf(page).getByRole('tab', { name: 'Cartão' }).click();
+  await typeCard(page, number, { numberLabel: 'Número do cartão', name: 'Ana Souza' });
 }
 
 /** Opens the checkout and pays with the challenge card: resolves with the open challenge dialog. */
 async function openChallenge() {
   const watched = await openBrazilCheckout();
   const { page } = watched;
-  await typeCard(page, '4000000000003220');
+  await typeBrazilianCard(page, '4000000000003220');
   const frame = frameOf(page);
   await frame.getByRole('button', { name: 'Pagar R$ 129,90' }).click();
   const dialog = frame.getByRole('dialog', { name: 'Confirme o pagamento com o seu banco' });
@@ -178,7 +168,7 @@ describe('a Brazilian buyer in the demo shop', () => {
   it('pays by card in 3 installments', async () => {
     const watched = await openBrazilCheckout();
     const { page } = watched;
-    await typeCard(page, '4111111111111111');
+    await typeBrazilianCard(page, '4111111111111111');
     const frame = frameOf(page);
     const select = frame.getByLabel('Parcelas');
     const options = await select.locator('option').allTextContents();

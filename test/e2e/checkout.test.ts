@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startE2E, type E2E, type WatchedPage } from './harness.ts';
+import { frameOf, startE2E, typeCard, type E2E, type WatchedPage } from './harness.ts';
 
 let e2e: E2E;
 before(async () => {
@@ -13,7 +13,6 @@ before(async () => {
 });
 after(() => e2e?.close());
 
-const year = String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0');
 
 async function openCheckout(options: { guest?: boolean } = {}): Promise<WatchedPage> {
   const watched = await e2e.newPage();
@@ -26,20 +25,7 @@ async function openCheckout(options: { guest?: boolean } = {}): Promise<WatchedP
   return watched;
 }
 
-const frameOf = (page: Page) => page.frameLocator('pay-checkout iframe');
 
-/** Types the card with the keyboard, as a buyer would, moving between fields with Tab. */
-async function typeCard(page: Page, number: string, cvc = '123') {
-  const frame = frameOf(page);
-  await frame.getByLabel('Card number').click();
-  await page.keyboard.type(number);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(`12${year}`);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(cvc);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('Ada Lovelace');
-}
 
 async function pay(page: Page) {
   await frameOf(page).getByRole('button', { name: /^Pay / }).click();
@@ -59,7 +45,7 @@ describe('checkout in the demo shop, cross-origin', () => {
     assert.equal(new URL(frameUrl!).origin, e2e.stack.payUrl, 'the card fields live on the payment server origin');
     assert.notEqual(new URL(page.url()).origin, e2e.stack.payUrl);
 
-    await typeCard(page, '4242424242424242');
+    await typeCard(page, '4242424242424242', { name: 'Ada Lovelace' });
     assert.equal(await frameOf(page).getByLabel('Card number').inputValue(), '4242 4242 4242 4242');
     await frameOf(page).getByRole('button', { name: 'Pay $' }).waitFor();
     await pay(page);
@@ -92,7 +78,7 @@ describe('checkout in the demo shop, cross-origin', () => {
   it('3DS redirect, approved: the buyer goes to the bank page and back to the merchant, who shows success', async () => {
     const watched = await openCheckout();
     const { page } = watched;
-    await typeCard(page, '4000000000003220');
+    await typeCard(page, '4000000000003220', { name: 'Ada Lovelace' });
     await pay(page);
     await page.waitForURL(/\/payagency\/3ds\//);
     await page.getByRole('button', { name: 'Approve' }).click();
@@ -106,7 +92,7 @@ describe('checkout in the demo shop, cross-origin', () => {
   it('3DS redirect, declined: the merchant page shows the failure and the buyer can try again', async () => {
     const watched = await openCheckout();
     const { page } = watched;
-    await typeCard(page, '4000000000003220');
+    await typeCard(page, '4000000000003220', { name: 'Ada Lovelace' });
     await pay(page);
     await page.waitForURL(/\/payagency\/3ds\//);
     await page.getByRole('button', { name: 'Decline' }).click();
@@ -121,7 +107,7 @@ describe('checkout in the demo shop, cross-origin', () => {
   it('a decline shows the bank message and fires a failure event with a code', async () => {
     const watched = await openCheckout();
     const { page } = watched;
-    await typeCard(page, '4000000000009995');
+    await typeCard(page, '4000000000009995', { name: 'Ada Lovelace' });
     await pay(page);
     await frameOf(page).getByRole('alert').filter({ hasText: 'Insufficient Fund.' }).waitFor();
     await page.locator('#events li[data-event="pay-failure"]').waitFor();
@@ -136,7 +122,7 @@ describe('checkout in the demo shop, cross-origin', () => {
   it('a pending payment is finished by the webhook and the widget turns to success without a reload', async () => {
     const watched = await openCheckout();
     const { page } = watched;
-    await typeCard(page, '4000000000000259');
+    await typeCard(page, '4000000000000259', { name: 'Ada Lovelace' });
     await pay(page);
     await frameOf(page).getByText('Processing your payment…').waitFor();
     await page.locator('#events li[data-event="pay-processing"]').waitFor();
@@ -148,7 +134,7 @@ describe('checkout in the demo shop, cross-origin', () => {
   it('a field the provider rejects (402) is flagged in the widget', async () => {
     const watched = await openCheckout();
     const { page } = watched;
-    await typeCard(page, '4000000000000127');
+    await typeCard(page, '4000000000000127', { name: 'Ada Lovelace' });
     await pay(page);
     const cvc = frameOf(page).getByLabel('Security code');
     await page.waitForFunction(() => true);
@@ -160,7 +146,7 @@ describe('checkout in the demo shop, cross-origin', () => {
   it('a guest checkout asks for the email in the frame', async () => {
     const watched = await openCheckout({ guest: true });
     const { page } = watched;
-    await typeCard(page, '5555555555554444');
+    await typeCard(page, '5555555555554444', { name: 'Ada Lovelace' });
     await frameOf(page).getByLabel('Email').fill('guest@example.com');
     await pay(page);
     await frameOf(page).getByText('Payment successful').waitFor();

@@ -4,7 +4,7 @@
  * frame of a page, and `startE2E()` which starts the whole stack (payment server, simulators,
  * demo shop, each on its own port) together with a browser.
  */
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type FrameLocator, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/browser.ts';
 import { startStack, type Stack, type StackOptions } from '../../server/stack.ts';
 
@@ -134,4 +134,25 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
       await stack.close();
     },
   };
+}
+
+/** The payment frame inside a page's `<pay-checkout>`. */
+export const frameOf = (page: Page): FrameLocator => page.frameLocator('pay-checkout iframe');
+
+/** A card expiry year three years ahead, two digits. */
+export const expiryYear = String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0');
+
+/**
+ * Types a card with the keyboard, as a buyer would, moving between the fields with Tab:
+ * number, expiry (December), security code, name on card.
+ */
+export async function typeCard(page: Page, number: string, options: { cvc?: string; name?: string; numberLabel?: string } = {}) {
+  await frameOf(page).getByLabel(options.numberLabel ?? 'Card number').click();
+  await page.keyboard.type(number);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(`12${expiryYear}`);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(options.cvc ?? '123');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(options.name ?? 'Jane Doe');
 }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startE2E, type E2E, type WatchedPage } from './harness.ts';
+import { frameOf, startE2E, typeCard, type E2E, type WatchedPage } from './harness.ts';
 import { sampleInvoice } from '../../demo/app.ts';
 
 let e2e: E2E;
@@ -19,8 +19,6 @@ before(async () => {
 });
 after(() => e2e?.close());
 
-const year = String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0');
-const frameOf = (page: Page) => page.frameLocator('pay-checkout iframe');
 
 /** The demo shop's sample invoice (as its "Open a sample invoice" button issues it), changed by `fields`. */
 async function createInvoice(fields: Record<string, unknown> = {}) {
@@ -91,13 +89,7 @@ describe('a hosted invoice in the browser', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
 
     const frame = frameOf(page);
-    await frame.getByLabel('Card number').click();
-    await page.keyboard.type('4111111111111111');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(`12${year}`);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('123');
-    await frame.getByLabel('Name on card').fill('Jane Doe');
+    await typeCard(page, '4111111111111111');
     await frame.getByRole('button', { name: 'Pay $400.00' }).click();
     await frame.getByText('Payment successful').waitFor();
 
@@ -172,13 +164,7 @@ describe('a hosted invoice in the browser', () => {
       body: JSON.stringify({ ...sampleInvoice(e2e.stack.demoUrl), invoice_number: invoice.invoice_number, allow_partial_payment: false, minimum_payment: undefined, shipping: 0 }),
     });
     assert.equal(changed.status, 200);
-    await frame.getByLabel('Card number').click();
-    await page.keyboard.type('4111111111111111');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(`12${year}`);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('123');
-    await frame.getByLabel('Name on card').fill('Jane Doe');
+    await typeCard(page, '4111111111111111');
     await frame.getByRole('button', { name: 'Pay $1,062.60' }).click();
     await frame.getByText('This invoice was changed after this payment form was opened').waitFor();
     // The page reloads by itself, with the invoice as it is now; nothing was charged.

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startE2E, type E2E, type WatchedPage } from './harness.ts';
+import { frameOf, startE2E, typeCard, type E2E, type WatchedPage } from './harness.ts';
 
 let e2e: E2E;
 before(async () => {
@@ -15,8 +15,6 @@ before(async () => {
 });
 after(() => e2e?.close());
 
-const year = String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0');
-const frameOf = (page: Page) => page.frameLocator('pay-checkout iframe');
 
 const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
   const response = await fetch(`${e2e.stack.payUrl}${path}`, {
@@ -48,16 +46,6 @@ async function openSession(body: Record<string, unknown>): Promise<WatchedPage &
   return { ...watched, sessionId: created.body.id };
 }
 
-async function typeCard(page: Page, number: string) {
-  const frame = frameOf(page);
-  await frame.getByLabel('Card number').click();
-  await page.keyboard.type(number);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(`12${year}`);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('123');
-  await frame.getByLabel('Name on card').fill('Jane Doe');
-}
 
 async function succeeded(page: Page): Promise<string> {
   await frameOf(page).getByText('Payment successful').waitFor();
