@@ -61,7 +61,7 @@ export async function transition(
   source: TransitionSource,
   patch: TransitionPatch = {},
 ): Promise<PaymentStatus | null> {
-  const rows = await tx.query<{ session_id: string; from_status: PaymentStatus }>(
+  const rows = await tx.query<{ session_id: string; from_status: PaymentStatus; invoice_id: string | null }>(
     `UPDATE payments p SET
        status = $2,
        provider_reference = COALESCE($4, p.provider_reference),
@@ -70,7 +70,7 @@ export async function transition(
        updated_at = now()
      FROM (SELECT id, status AS from_status FROM payments WHERE id = $1 FOR UPDATE) old
      WHERE p.id = old.id AND p.status = ANY($3::text[])
-     RETURNING p.session_id, old.from_status`,
+     RETURNING p.session_id, old.from_status, (SELECT invoice_id FROM checkout_sessions WHERE id = p.session_id) AS invoice_id`,
     [
       paymentId,
       to,
@@ -93,8 +93,9 @@ export async function transition(
     sessionStatusFor(to),
   ]);
   // An invoice counts a payment once it succeeded, and no longer once the merchant voided it.
-  if (to === 'succeeded') await applyToInvoice(tx, paymentId, 1);
-  else if (row.from_status === 'succeeded' && to === 'canceled') await applyToInvoice(tx, paymentId, -1);
+  // (Only for invoice checkouts: other payments pay no extra statement for it.)
+  if (row.invoice_id && to === 'succeeded') await applyToInvoice(tx, paymentId, 1);
+  else if (row.invoice_id && row.from_status === 'succeeded' && to === 'canceled') await applyToInvoice(tx, paymentId, -1);
   return to;
 }
 
