@@ -209,6 +209,40 @@ export const achSchema = z.strictObject({
 });
 export type AchInput = z.infer<typeof achSchema>;
 
+/** The buyer's device, from the frame's viewport and pointer: nothing that identifies anyone. */
+export const DEVICE_CLASSES = ['mobile', 'tablet', 'desktop'] as const;
+export type DeviceClass = (typeof DEVICE_CLASSES)[number];
+
+/**
+ * What only the checkout sees, sent by the widget with each confirm (and with an abandonment) and
+ * exported to Pagos as enrichment metadata. No personal data: no IP, no user agent, no field values.
+ */
+export const checkoutTelemetrySchema = z.strictObject({
+  /** The language the form was shown in. */
+  locale: z.optional(localeSchema),
+  device_class: z.optional(z.enum(DEVICE_CLASSES)),
+  /** Milliseconds from the form being ready to this submit (or to leaving). */
+  ready_to_submit_ms: z.optional(z.int().check(z.gte(0, 'must be 0 to 86400000 (milliseconds)'), z.lte(86_400_000, 'must be 0 to 86400000 (milliseconds)'))),
+});
+export type CheckoutTelemetry = z.infer<typeof checkoutTelemetrySchema>;
+
+/**
+ * Where a buyer gave up, reported by the widget when the buyer leaves with the payment unfinished:
+ * nothing entered yet, entering details, details complete but never submitted, after a failed
+ * attempt, in a 3DS challenge, with a PIX code unpaid, or while a payment was processing.
+ */
+export const ABANDONED_STEPS = ['not_started', 'payment_details', 'ready_to_pay', 'after_failure', 'authentication', 'pix_code', 'processing'] as const;
+export type AbandonedStep = (typeof ABANDONED_STEPS)[number];
+
+/** `POST /v1/checkout/sessions/:id/abandon` (publishable key + client secret): the widget's beacon. */
+export const abandonSessionSchema = z.strictObject({
+  step: z.enum(ABANDONED_STEPS),
+  /** The payment method shown when the buyer left. */
+  payment_method: z.optional(paymentMethodTypeSchema),
+  telemetry: z.optional(checkoutTelemetrySchema),
+});
+export type AbandonSessionInput = z.infer<typeof abandonSessionSchema>;
+
 /** `POST /v1/checkout/sessions/:id/confirm` (publishable key + client secret). */
 export const confirmSessionSchema = z.strictObject({
   payment_method: z.discriminatedUnion('type', [
@@ -251,6 +285,8 @@ export const confirmSessionSchema = z.strictObject({
    * that — but a guard: when it differs from the server's total, nothing is charged (409 `amount_changed`).
    */
   expected_amount: z.optional(z.int().check(z.positive('must be a positive integer in minor units'))),
+  /** What the checkout saw (the widget sends it): exported to Pagos with the payment. */
+  telemetry: z.optional(checkoutTelemetrySchema),
 });
 export type ConfirmSessionInput = z.infer<typeof confirmSessionSchema>;
 
@@ -293,6 +329,42 @@ export const refundSchema = z.strictObject({
   amount: z.optional(amountSchema),
   reason: z.optional(z.enum(['requested_by_customer', 'duplicate', 'fraudulent'])),
 });
+
+/** Enrichment keys Paykit itself sends to Pagos start with this; a merchant's may not. */
+export const RESERVED_ENRICHMENT_PREFIX = 'paykit_';
+export const MAX_ENRICHMENT_KEYS = 50;
+
+/**
+ * `POST /v1/payments/:id/enrichment` (secret key): labels for the payment in Pagos, merged into
+ * the ones it has (a `null` removes a key). At most 50 keys of 40 characters; values are strings
+ * of up to 500 characters, numbers or booleans.
+ */
+export const enrichmentSchema = z.strictObject({
+  metadata: z
+    .record(
+      z.string().check(
+        z.minLength(1),
+        z.maxLength(40),
+        z.regex(/^[\w.:-]+$/, 'keys may contain letters, digits, _ . : - only'),
+        z.refine((key: string) => !key.toLowerCase().startsWith(RESERVED_ENRICHMENT_PREFIX), `keys starting with ${RESERVED_ENRICHMENT_PREFIX} are Paykit's own`),
+      ),
+      z.nullable(z.union([z.string().check(z.maxLength(500), z.refine(storable, STORABLE)), z.number().check(z.refine(Number.isFinite, 'must be a finite number')), z.boolean()])),
+    )
+    .check(
+      z.refine((value: object) => Object.keys(value).length >= 1, 'must have at least one key'),
+      z.refine((value: object) => Object.keys(value).length <= MAX_ENRICHMENT_KEYS, `may have at most ${MAX_ENRICHMENT_KEYS} keys`),
+    ),
+});
+export type EnrichmentInput = z.infer<typeof enrichmentSchema>;
+
+/** `GET /v1/pagos/exports` query (secret key): the export's deliveries, for the operator. */
+export const exportSearchSchema = z.strictObject({
+  status: z.optional(z.enum(['pending', 'delivered', 'parked', 'waiting'])),
+  payment: z.optional(z.string().check(z.regex(/^pay_[A-Za-z0-9]{1,64}$/, 'must be a payment id (pay_…)'))),
+  limit: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(1, 'must be 1 to 100'), z.lte(100, 'must be 1 to 100'))),
+  offset: z.optional(z.coerce.number().check(z.int('must be an integer'), z.gte(0, 'must be 0 or more'), z.lte(1_000_000, 'must be at most 1000000'))),
+});
+export type ExportSearch = z.infer<typeof exportSearchSchema>;
 
 /** `GET /v1/payments` query (secret key). Amounts in minor units; dates ISO 8601. */
 export const paymentSearchSchema = z.strictObject({
