@@ -1,0 +1,51 @@
+/**
+ * The durable outbox (DESIGN.md "Storage"): background work recorded in the same transaction as
+ * the change that calls for it, so it can be neither lost nor done for a change that rolled back.
+ * The table (migration 006) keeps one row per topic and subject; see `enqueue` for why.
+ */
+import type { Queryable } from '../storage/db.ts';
+
+export const TOPICS = ['pagos.transaction', 'pagos.enrichment'] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export type OutboxStatus = 'pending' | 'delivered' | 'parked' | 'waiting';
+
+export interface OutboxRow {
+  id: number;
+  topic: Topic;
+  subject: string;
+  merchant_id: string;
+  version: number;
+  status: OutboxStatus;
+  attempts: number;
+  run_after: Date;
+  locked_until: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  failing_since: Date | null;
+  sent_digest: string | null;
+  created_at: Date;
+  updated_at: Date;
+  delivered_at: Date | null;
+}
+
+/**
+ * Makes `topics`' work for `subject` due now: a new row, or the existing one with its version
+ * bumped (whatever its state: a parked export is tried again with the new content). Work for one
+ * subject is never queued twice, so a burst of changes costs one delivery of the latest content,
+ * and two workers never send the same subject at once (the row is leased while it is sent).
+ */
+export async function enqueue(tx: Queryable, topics: readonly Topic[], subject: string, merchantId: string): Promise<void> {
+  if (topics.length === 0) return;
+  await tx.query(
+    `INSERT INTO outbox (topic, subject, merchant_id) SELECT unnest($1::text[]), $2, $3
+     ON CONFLICT (topic, subject) DO UPDATE SET
+       version = outbox.version + 1, status = 'pending', attempts = 0, run_after = now(), failing_since = NULL, updated_at = now()`,
+    [topics, subject, merchantId],
+  );
+}
+
+/** A payment changed in a way Pagos sees: its transaction and its enrichment are exported again. */
+export const PAYMENT_EXPORT: readonly Topic[] = ['pagos.transaction', 'pagos.enrichment'];
+/** Only what the checkout or the merchant said about a payment changed. */
+export const ENRICHMENT_EXPORT: readonly Topic[] = ['pagos.enrichment'];

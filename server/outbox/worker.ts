@@ -1,0 +1,220 @@
+/**
+ * Works through the outbox: claims due rows (FOR UPDATE SKIP LOCKED, so any number of workers in
+ * any number of server instances share the work without sending a row twice at once), hands each
+ * to its topic's handler and books the result. The payment path never waits for any of it.
+ *
+ * - A claim is a lease (`leaseMs`): a worker that dies mid-send leaves rows that another worker
+ *   takes over when the lease runs out. The lease is longer than any handler's own time limit.
+ * - A result is booked only for the version that was sent: a change during the send leaves the
+ *   row due, so the newer content goes too.
+ * - Retries back off exponentially (base × 2^attempts, capped, with ±20% jitter) and stop after
+ *   `giveUpMs` of failing: the row is parked with the reason, like a refusal.
+ * - `close()` stops claiming and waits for the sends under way, so a graceful restart neither
+ *   loses nor repeats anything.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../storage/db.ts';
+import type { Logger } from '../log.ts';
+import type { OutboxRow, Topic } from './queue.ts';
+
+/** What a handler made of one row. */
+export type HandlerResult =
+  /** It arrived (or had already: Pagos's 409). `digest`: of the body sent, so the same content is not sent again. */
+  | { kind: 'delivered'; status?: number; digest?: string }
+  /** A failure worth retrying (network, 5xx, a timeout); `afterMs` overrides the backoff (Retry-After). */
+  | { kind: 'retry'; status?: number | null; error: string; afterMs?: number }
+  /** A refusal that retrying cannot fix; kept for the operator with the reason. */
+  | { kind: 'park'; status?: number | null; error: string }
+  /** Not yet: try again in `afterMs` without counting a failure (e.g. waiting for another row). */
+  | { kind: 'defer'; afterMs: number; reason: string }
+  /** Nothing to send until the subject changes again. */
+  | { kind: 'wait'; reason: string };
+
+export type Handler = (row: OutboxRow) => Promise<HandlerResult>;
+
+export interface WorkerOptions {
+  /** How long to sleep when nothing is due. */
+  pollMs: number;
+  /** Rows claimed (and sent concurrently) at a time. */
+  batch: number;
+  leaseMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Retrying stops (the row is parked) once it has been failing this long. */
+  giveUpMs: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+  pollMs: 500,
+  batch: 16,
+  leaseMs: 60_000,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 3600_000,
+  giveUpMs: 3 * 24 * 3600_000,
+};
+
+export interface OutboxWorker {
+  /** Looks for due rows now instead of at the next poll. */
+  kick(): void;
+  /** Resolves when nothing is due or under way (tests). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The delay before retry number `attempts` (1 for the first retry). */
+export function backoffMs(attempts: number, options: Pick<WorkerOptions, 'backoffBaseMs' | 'backoffMaxMs'>, random = Math.random): number {
+  const exact = Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** Math.min(attempts - 1, 40));
+  return Math.round(exact * (0.8 + 0.4 * random()));
+}
+
+/** A stable digest of a JSON body (key order ignored), to tell whether content changed. */
+export function digestOf(body: unknown): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]))
+        : value;
+  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('base64url');
+}
+
+export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Partial<Record<Topic, Handler>>, options: Partial<WorkerOptions> = {}): OutboxWorker {
+  const settings = { ...DEFAULT_WORKER_OPTIONS, ...options };
+  const topics = Object.keys(handlers) as Topic[];
+  const log = deps.log.child({ part: 'outbox' });
+  let closed = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let idleWaiters: (() => void)[] = [];
+
+  async function claim(): Promise<OutboxRow[]> {
+    return deps.db.query<OutboxRow>(
+      `UPDATE outbox o SET locked_until = now() + make_interval(secs => $3::double precision / 1000)
+         FROM (SELECT id FROM outbox
+                WHERE status = 'pending' AND run_after <= now() AND (locked_until IS NULL OR locked_until < now()) AND topic = ANY($1::text[])
+                ORDER BY run_after, id LIMIT $2 FOR UPDATE SKIP LOCKED) due
+        WHERE o.id = due.id
+        RETURNING o.*`,
+      [topics, settings.batch, settings.leaseMs],
+    );
+  }
+
+  async function book(row: OutboxRow, result: HandlerResult): Promise<void> {
+    // Every booking is for the version that was sent; if it moved on, only the lease is let go.
+    const sql = (set: string) =>
+      `UPDATE outbox SET ${set}, locked_until = NULL, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`;
+    let booked: unknown[];
+    switch (result.kind) {
+      case 'delivered':
+        booked = await deps.db.query(
+          sql(`status = 'delivered', delivered_at = now(), attempts = 0, failing_since = NULL, last_status = $3, last_error = NULL, sent_digest = COALESCE($4, sent_digest)`),
+          [row.id, row.version, result.status ?? null, result.digest ?? null],
+        );
+        break;
+      case 'retry': {
+        const failingFor = row.failing_since ? Date.now() - new Date(row.failing_since).getTime() : 0;
+        if (failingFor >= settings.giveUpMs) {
+          const error = `gave up after ${row.attempts + 1} attempts over ${Math.round(failingFor / 60_000)} minutes; last: ${result.error}`;
+          return book(row, { kind: 'park', status: result.status ?? null, error });
+        }
+        const delay = result.afterMs ?? backoffMs(row.attempts + 1, settings);
+        booked = await deps.db.query(
+          sql(`attempts = attempts + 1, run_after = now() + make_interval(secs => $3::double precision / 1000),
+               failing_since = COALESCE(failing_since, now()), last_status = $4, last_error = $5`),
+          [row.id, row.version, delay, result.status ?? null, result.error.slice(0, 500)],
+        );
+        break;
+      }
+      case 'park':
+        booked = await deps.db.query(
+          sql(`status = 'parked', attempts = attempts + 1, last_status = $3, last_error = $4`),
+          [row.id, row.version, result.status ?? null, result.error.slice(0, 500)],
+        );
+        if (booked.length) log.warn('outbox work parked: it needs the operator', { topic: row.topic, subject: row.subject, status: result.status ?? null, reason: result.error });
+        break;
+      case 'defer':
+        booked = await deps.db.query(sql(`run_after = now() + make_interval(secs => $3::double precision / 1000), last_error = $4`), [
+          row.id,
+          row.version,
+          result.afterMs,
+          result.reason,
+        ]);
+        break;
+      case 'wait':
+        booked = await deps.db.query(sql(`status = 'waiting', last_error = $3`), [row.id, row.version, result.reason]);
+        break;
+    }
+    if (!booked.length) await deps.db.query(`UPDATE outbox SET locked_until = NULL WHERE id = $1`, [row.id]);
+  }
+
+  async function handle(row: OutboxRow): Promise<void> {
+    let result: HandlerResult;
+    try {
+      result = await handlers[row.topic]!(row);
+    } catch (error) {
+      log.error('outbox handler failed', { topic: row.topic, subject: row.subject, error });
+      result = { kind: 'retry', status: null, error: `internal error: ${String(error)}` };
+    }
+    if (result.kind === 'retry') log.info('outbox delivery failed; will retry', { topic: row.topic, subject: row.subject, status: result.status ?? null, error: result.error });
+    await book(row, result);
+  }
+
+  /** Claims and handles batches until nothing is due. */
+  async function drain(): Promise<void> {
+    do {
+      again = false;
+      for (;;) {
+        if (closed) return;
+        const rows = await claim();
+        if (rows.length === 0) break;
+        await Promise.all(rows.map(handle));
+      }
+    } while (again && !closed);
+  }
+
+  function schedule(delay: number): void {
+    if (closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, delay);
+    timer.unref?.();
+  }
+
+  function run(): void {
+    timer = null;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain()
+      .catch((error: unknown) => log.error('outbox worker pass failed', { error }))
+      .finally(() => {
+        running = null;
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+        schedule(settings.pollMs);
+      });
+  }
+
+  schedule(0);
+  return {
+    kick() {
+      if (running) again = true;
+      else schedule(0);
+    },
+    idle() {
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        this.kick();
+      });
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      for (const resolve of idleWaiters) resolve();
+      idleWaiters = [];
+    },
+  };
+}
