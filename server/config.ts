@@ -13,9 +13,12 @@
  * | PAYAGENCY_BASE_URL / PAYAGENCY_SECRET_KEY / PAYAGENCY_MODE | PayAgency credentials | the sandbox simulator |
  * | PAGOU_BASE_URL / PAGOU_TOKEN | Pagou credentials (PIX and Brazilian cards) | the sandbox simulator |
  * | PEPPER_BASE_URL / PEPPER_API_KEY | Pepper gateway credentials (US cards, ACH, APMs, saved cards, surcharges); the private `api_…` key | the sandbox simulator |
+ * | PAGOS_BASE_URL / PAGOS_API_KEY | Pagos (analytics): every payment exported, with the checkout's metadata; one base URL for both APIs | the sandbox simulator |
+ * | PAGOS_EXPORT | `off` to export nothing (payments still queue, and go once it is on again) | on |
  * | LOG_LEVEL | debug, info, warn, error | info |
  */
 import type { Level } from './log.ts';
+import type { PagosConfig } from './pagos/export.ts';
 
 export interface ProviderConfig {
   baseUrl: string;
@@ -37,6 +40,8 @@ export interface ServerConfig {
   /** An IPv4 address to send when the buyer's address is IPv6 and the provider takes IPv4 only. */
   ipv4Fallback: string;
   logLevel: Level;
+  /** Where payments are exported for analytics; null: not exported (they wait in the outbox). */
+  pagos: PagosConfig | null;
 }
 
 export function assertServerSecret(secret: string): string {

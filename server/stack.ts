@@ -23,6 +23,8 @@ import { createPagouSimulator } from './simulators/pagou/app.ts';
 import { createPepperAdapter } from './providers/pepper/adapter.ts';
 import { createPepperSimulator } from './simulators/pepper/app.ts';
 import { createPagosSimulator } from './simulators/pagos/app.ts';
+import { pagosHandlers, type PagosConfig } from './pagos/export.ts';
+import { startOutboxWorker, type OutboxWorker, type WorkerOptions } from './outbox/worker.ts';
 import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
 import { createDemoApp } from '../demo/app.ts';
 
@@ -47,6 +49,10 @@ export interface StackOptions {
   pixTtlMs?: number;
   /** How long a Pagou sandbox 3DS challenge waits for the buyer (10 minutes). */
   challengeTtlMs?: number;
+  /** The outbox worker's timings (tests shorten them); `false`: no worker (the outbox only fills). */
+  outbox?: Partial<WorkerOptions> | false;
+  /** How long one Pagos request may take before it is retried (10 s). */
+  pagosTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -62,6 +68,8 @@ export interface Stack {
   pepper: ReturnType<typeof createPepperSimulator>;
   pagos: ReturnType<typeof createPagosSimulator>;
   config: ServerConfig;
+  /** The background worker (the Pagos export); null when the stack was started without one. */
+  outbox: OutboxWorker | null;
   /** The payment server's Hono app, for tests that call `app.request()`. */
   app: ReturnType<typeof createApp>;
   close(): Promise<void>;
@@ -97,6 +105,13 @@ async function serverSecretFrom(env: NodeJS.ProcessEnv, dataDir: string | undefi
     await writeFile(file, secret, { mode: 0o600 });
     return secret;
   }
+}
+
+/** Pagos: the sandbox unless PAGOS_BASE_URL names a real one (with its PAGOS_API_KEY); PAGOS_EXPORT=off turns it off. */
+function pagosConfig(env: NodeJS.ProcessEnv, sandboxUrl: string, sandboxKey: string, timeoutMs?: number): PagosConfig | null {
+  if (env.PAGOS_EXPORT === 'off') return null;
+  if (env.PAGOS_BASE_URL && !env.PAGOS_API_KEY) throw new Error('PAGOS_BASE_URL is set without PAGOS_API_KEY');
+  return { baseUrl: env.PAGOS_BASE_URL ?? sandboxUrl, apiKey: sandboxKey, ...(timeoutMs ? { timeoutMs } : {}) };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -137,8 +152,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   sandboxApp.route('/payagency', payagency.app);
   sandboxApp.route('/pagou', pagou.app);
   sandboxApp.route('/pepper', pepper.app);
-  // Pagos (analytics): the sandbox is up for tests and exploration; the export to it is issue 6's work in progress.
-  const pagos = createPagosSimulator({ apiKey: env.PAGOS_API_KEY ?? `pagos_sandbox_${randomBytes(12).toString('hex')}` });
+  const pagosKey = env.PAGOS_API_KEY ?? `pagos_sandbox_${randomBytes(12).toString('hex')}`;
+  const pagos = createPagosSimulator({ apiKey: pagosKey });
   sandboxApp.route('/pagos', pagos.app);
   sandbox.use(sandboxApp.fetch);
 
@@ -151,6 +166,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     assetsDir: path.join(ROOT, 'dist', 'widget'),
     ipv4Fallback: env.PAYKIT_IPV4_FALLBACK ?? '0.0.0.0',
     logLevel: level,
+    pagos: pagosConfig(env, `${sandbox.url}/pagos`, pagosKey, options.pagosTimeoutMs),
     providers: {
       payagency: {
         baseUrl: env.PAYAGENCY_BASE_URL ?? `${sandbox.url}/payagency`,
@@ -174,6 +190,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const app = createApp({ db, config, log, adapters });
   pay.use(app.fetch);
+  const outbox =
+    options.outbox === false || !config.pagos
+      ? null
+      : startOutboxWorker({ db, log }, pagosHandlers({ db, log, pagos: config.pagos }), options.outbox);
 
   const allowedOrigins = [
     demo.url,
@@ -200,8 +220,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pepper,
     pagos,
     config,
+    outbox,
     app,
     async close() {
+      // The worker first: it finishes the sends under way (and books them) while the rest is up.
+      await outbox?.close();
       payagency.close();
       pagou.close();
       pepper.close();

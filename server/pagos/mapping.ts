@@ -46,6 +46,8 @@ export interface PagosTransaction {
 export interface PagosContext {
   /** The buyer was sent to a 3DS challenge or redirect for this payment. */
   threeDsAttempted: boolean;
+  /** A refund of it succeeded at the provider (one still pending does not count); by default, any amount refunded. */
+  refunded?: boolean;
 }
 
 /** AVS result code (Pepper's table) → line 1 and postal code checks. */
@@ -135,7 +137,7 @@ export function pagosTransaction(payment: PaymentRow, session: SessionRow, conte
     amount: Number(payment.amount),
     description: (session.description ?? (session.order_id ? `Order ${session.order_id}` : `Payment ${payment.id}`)).slice(0, 500),
     disputed: false,
-    refunded: Number(payment.amount_refunded) > 0,
+    refunded: context.refunded ?? Number(payment.amount_refunded) > 0,
     payment_method_details: paymentMethodDetails(payment, context),
     ...(billing ? { customer_details: session.customer_id ? { ...billing, object_id: session.customer_id } : billing, billing_details: billing } : {}),
   };

@@ -17,6 +17,7 @@ import type { MerchantAuth } from '../auth.ts';
 import type { MoneyMovement } from '../providers/types.ts';
 import { adapterFor, loadPayment, type Deps } from './service.ts';
 import { transition } from './state.ts';
+import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
 import type { PaymentRow } from './rows.ts';
 
 export interface RefundRow {
@@ -165,10 +166,16 @@ export async function refundPayment(
   const log = deps.log.child({ payment_id: paymentId, refund_id: refund!.id });
   if (movement.outcome === 'done') {
     log.info('refund succeeded', { amount });
-    return (await deps.db.query<RefundRow>(
-      `UPDATE refunds SET status = 'succeeded', provider_reference = $2, updated_at = now() WHERE id = $1 RETURNING *`,
-      [refund!.id, movement.providerReference ?? null],
-    ))[0]!;
+    const providerReference = movement.providerReference ?? null;
+    return deps.db.transaction(async (tx) => {
+      const [done] = await tx.query<RefundRow>(`UPDATE refunds SET status = 'succeeded', provider_reference = $2, updated_at = now() WHERE id = $1 RETURNING *`, [
+        refund!.id,
+        providerReference,
+      ]);
+      // Pagos's `refunded` turns true (server/pagos/export.ts).
+      await enqueue(tx, PAYMENT_EXPORT, paymentId, auth.merchantId);
+      return done!;
+    });
   }
   if (movement.outcome === 'in_doubt') {
     // It may have happened: keep the amount reserved; the refund stays pending for the reconciler.

@@ -18,6 +18,7 @@ import { transition, type TransitionSource } from './state.ts';
 import { effectiveSessionStatus, sessionMandate, type Mandate, type PaymentRow, type SessionRow } from './rows.ts';
 import type { MerchantAuth } from '../auth.ts';
 import { reserveInvoiceAmount } from '../invoices/ledger.ts';
+import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
 
 export interface Deps {
   db: Db;
@@ -419,8 +420,8 @@ export async function confirmSession(
     const [payment] = await tx.query<PaymentRow>(
       `INSERT INTO payments (id, session_id, merchant_id, mode, attempt, amount, currency, status, provider, method, installments,
          card_brand, card_bin, card_last4, card_exp_month, card_exp_year, capture_method, surcharge_amount,
-         ach_routing_number, ach_last4, ach_account_type, mandate, saved_card_id, save_card)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'processing', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22, $23)
+         ach_routing_number, ach_last4, ach_account_type, mandate, saved_card_id, save_card, telemetry)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'processing', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22, $23, $24::jsonb)
        RETURNING *`,
       [
         newId('pay'), session.id, session.merchant_id, session.mode, attempt, prepared.total, session.currency, session.provider,
@@ -435,6 +436,7 @@ export async function confirmSession(
         mandate ? JSON.stringify(mandate) : null,
         saved?.id ?? null,
         card?.save ? 'requested' : null,
+        input.telemetry ? JSON.stringify(input.telemetry) : null,
       ],
     );
     await tx.query(`INSERT INTO payment_events (payment_id, from_status, to_status, source) VALUES ($1, NULL, 'processing', 'confirm')`, [payment!.id]);
@@ -448,7 +450,6 @@ export async function confirmSession(
   const names = customer.first_name && customer.last_name
     ? { firstName: customer.first_name, lastName: customer.last_name }
     : splitName(given || email.split('@')[0]!);
-  const orderBase = session.order_id ?? payment.id;
   const vaultCustomer = method.type === 'card' && method.save && session.customer_id
     ? await vaultCustomerOf(deps.db, session.merchant_id, session.provider, session.customer_id)
     : null;
@@ -468,7 +469,7 @@ export async function confirmSession(
     sessionId: session.id,
     amount: Number(payment.amount),
     currency: payment.currency,
-    orderId: payment.attempt === 1 ? orderBase : `${orderBase}-${payment.attempt}`,
+    orderId: providerOrderId(session, payment),
     description: session.description,
     method: charged,
     customer: {
@@ -495,6 +496,15 @@ export async function confirmSession(
   await applyOutcome(deps, payment.id, outcome, 'confirm');
   if (method.type === 'card' && method.save) await recordSavedCard(deps, session, payment.id, outcome.vaultCustomer);
   return (await loadPayment(deps.db, payment.id))!;
+}
+
+/**
+ * The order id a payment goes to its provider with: the merchant's (else the payment id), with
+ * `-N` for the Nth attempt, since providers refuse a repeated order id. Pagos gets the same.
+ */
+export function providerOrderId(session: Pick<SessionRow, 'order_id'>, payment: Pick<PaymentRow, 'id' | 'attempt'>): string {
+  const base = session.order_id ?? payment.id;
+  return payment.attempt === 1 ? base : `${base}-${payment.attempt}`;
 }
 
 /** Remembers the vault customer a card was saved under (the first one wins), and whether it was saved. */
@@ -540,17 +550,28 @@ export async function applyOutcome(deps: Deps, paymentId: string, outcome: Provi
       errorMessage: outcome.error?.message ?? null,
       errorFields: outcome.error?.fields ?? null,
     });
+    // What Pagos sees may change without the status moving: the provider's reference, the checks.
+    let exported = Boolean(moved);
     if (!moved && outcome.providerReference) {
-      await tx.query(`UPDATE payments SET provider_reference = $2 WHERE id = $1 AND provider_reference IS NULL`, [paymentId, outcome.providerReference]);
+      const set = await tx.query<{ merchant_id: string }>(
+        `UPDATE payments SET provider_reference = $2 WHERE id = $1 AND provider_reference IS NULL RETURNING merchant_id`,
+        [paymentId, outcome.providerReference],
+      );
+      if (set[0] && !exported) await enqueue(tx, PAYMENT_EXPORT, paymentId, set[0].merchant_id);
+      exported ||= set.length > 0;
+    }
+    if (outcome.checks) {
+      const avs = outcome.checks.avs?.slice(0, 10) ?? null;
+      const cvv = outcome.checks.cvv?.slice(0, 10) ?? null;
+      const set = await tx.query<{ merchant_id: string }>(
+        `UPDATE payments SET avs_result = COALESCE($2, avs_result), cvv_result = COALESCE($3, cvv_result)
+          WHERE id = $1 AND (avs_result IS DISTINCT FROM COALESCE($2, avs_result) OR cvv_result IS DISTINCT FROM COALESCE($3, cvv_result))
+          RETURNING merchant_id`,
+        [paymentId, avs, cvv],
+      );
+      if (set[0] && !exported) await enqueue(tx, PAYMENT_EXPORT, paymentId, set[0].merchant_id);
     }
     // The provider's own word (e.g. `refunded` after `paid`) even when our status does not move.
-    if (outcome.checks) {
-      await tx.query(`UPDATE payments SET avs_result = COALESCE($2, avs_result), cvv_result = COALESCE($3, cvv_result) WHERE id = $1`, [
-        paymentId,
-        outcome.checks.avs?.slice(0, 10) ?? null,
-        outcome.checks.cvv?.slice(0, 10) ?? null,
-      ]);
-    }
     // Only when it agrees with where the payment is, so a late, stale notification cannot overwrite it.
     await tx.query(`UPDATE payments SET provider_status = $2 WHERE id = $1 AND status = $3`, [paymentId, outcome.providerStatus.slice(0, 100), outcome.status]);
     return moved;

@@ -7,6 +7,7 @@
 import type { PaymentStatus } from '../../contract/api.ts';
 import type { Queryable } from '../storage/db.ts';
 import { applyToInvoice } from '../invoices/ledger.ts';
+import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
 
 export const TERMINAL: ReadonlySet<PaymentStatus> = new Set(['succeeded', 'failed', 'canceled']);
 
@@ -61,7 +62,7 @@ export async function transition(
   source: TransitionSource,
   patch: TransitionPatch = {},
 ): Promise<PaymentStatus | null> {
-  const rows = await tx.query<{ session_id: string; from_status: PaymentStatus; invoice_id: string | null }>(
+  const rows = await tx.query<{ session_id: string; merchant_id: string; from_status: PaymentStatus; invoice_id: string | null }>(
     `UPDATE payments p SET
        status = $2,
        provider_reference = COALESCE($4, p.provider_reference),
@@ -70,7 +71,7 @@ export async function transition(
        updated_at = now()
      FROM (SELECT id, status AS from_status FROM payments WHERE id = $1 FOR UPDATE) old
      WHERE p.id = old.id AND p.status = ANY($3::text[])
-     RETURNING p.session_id, old.from_status, (SELECT invoice_id FROM checkout_sessions WHERE id = p.session_id) AS invoice_id`,
+     RETURNING p.session_id, p.merchant_id, old.from_status, (SELECT invoice_id FROM checkout_sessions WHERE id = p.session_id) AS invoice_id`,
     [
       paymentId,
       to,
@@ -92,6 +93,8 @@ export async function transition(
     row.session_id,
     sessionStatusFor(to),
   ]);
+  // Pagos sees every change (server/pagos/export.ts), delivered from the outbox after this commits.
+  await enqueue(tx, PAYMENT_EXPORT, paymentId, row.merchant_id);
   // An invoice counts a payment once it succeeded, and no longer once the merchant voided it.
   // (Only for invoice checkouts: other payments pay no extra statement for it.)
   if (row.invoice_id && to === 'succeeded') await applyToInvoice(tx, paymentId, 1);

@@ -6,14 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
-import { startStack, type Stack } from '../../server/stack.ts';
+import { startStack, type Stack, type StackOptions } from '../../server/stack.ts';
 
-export async function startTestStack(options: { settleAfterMs?: number } = {}): Promise<Stack> {
+export async function startTestStack(options: Partial<StackOptions> = {}): Promise<Stack> {
   const url = process.env.DATABASE_URL;
   return startStack({
     quiet: true,
-    settleAfterMs: options.settleAfterMs ?? 0,
+    settleAfterMs: 0,
     ...(url ? { databaseUrl: url, schema: `t_${randomBytes(6).toString('hex')}` } : {}),
+    ...options,
   });
 }
 
@@ -74,7 +75,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 }
 
 /** One stack for a test file: started before its tests, closed after them. */
-export function useTestStack(options: { settleAfterMs?: number } = {}) {
+export function useTestStack(options: Partial<StackOptions> = {}) {
   const context = {} as { stack: Stack; api: ReturnType<typeof client> };
   before(async () => {
     context.stack = await startTestStack(options);

@@ -1,0 +1,155 @@
+/**
+ * The Pagos export: the outbox handlers that send a payment to Pagos's Data Ingestion API
+ * (`POST {base}/transactions`, `x-api-key`) and its checkout metadata to the Enrichment API
+ * (`POST {base}/v1/transactions/enrichment`, Bearer). Both bodies are built when they are sent,
+ * from the payment as it is then, so a backlog sends each payment's latest state once.
+ *
+ * Answers, as the docs define them:
+ * - ingestion: 2xx delivered; 409 delivered already (the same content arrived before);
+ * - enrichment: 201 (any 2xx) delivered;
+ * - 400, 401, 403 (and 404 / 405 / 422, which only a wrong base URL or a bug produce): parked
+ *   with the reason, never retried by themselves;
+ * - network errors, time-outs, 408, 429 (after its Retry-After) and 5xx: retried with backoff.
+ *
+ * The enrichment of a payment is sent only after its transaction arrived, so Pagos always has
+ * the transaction it names (the enrichment window then never matters), and never for a payment
+ * older than Pagos's 45-day eligibility window.
+ */
+import type { Queryable } from '../storage/db.ts';
+import type { Logger } from '../log.ts';
+import type { PaymentRow, SessionRow } from '../payments/rows.ts';
+import type { OutboxRow } from '../outbox/queue.ts';
+import { digestOf, type Handler, type HandlerResult } from '../outbox/worker.ts';
+import { providerOrderId } from '../payments/service.ts';
+import { pagosTransaction } from './mapping.ts';
+import { enrichmentMetadata, type AbandonColumns, type MetadataValue } from './enrichment.ts';
+import type { CheckoutTelemetry } from '../../contract/api.ts';
+
+export interface PagosConfig {
+  /** Both APIs' base URL (the ingestion host; the sandbox serves both). */
+  baseUrl: string;
+  apiKey: string;
+  /** How long one request may take (10 s). */
+  timeoutMs?: number;
+}
+
+/** Pagos's limits (pagos-enrichment.txt). */
+export const ID_MAX = 255;
+export const ELIGIBILITY_DAYS = 45;
+const DAY_MS = 24 * 3600_000;
+
+/** How long an enrichment waits before looking again whether its transaction has arrived. */
+const WAIT_FOR_TRANSACTION_MS = 1000;
+
+interface Loaded {
+  payment: PaymentRow & { telemetry: CheckoutTelemetry | null; enrichment: Record<string, MetadataValue> };
+  session: SessionRow & AbandonColumns;
+  threeDsAttempted: boolean;
+  refunded: boolean;
+  /** The session's last payment (an abandonment is told about it). */
+  latest: boolean;
+}
+
+async function load(db: Queryable, paymentId: string): Promise<Loaded | null> {
+  const [row] = await db.query<{ payment: Loaded['payment']; session: Loaded['session']; three_ds: boolean; refunded: boolean; latest: boolean }>(
+    `SELECT to_jsonb(p) AS payment, to_jsonb(s) AS session,
+            NOT EXISTS (SELECT 1 FROM payments later WHERE later.session_id = p.session_id AND later.attempt > p.attempt) AS latest,
+            (p.method = 'card' AND EXISTS (SELECT 1 FROM payment_events e WHERE e.payment_id = p.id AND e.to_status = 'requires_action')) AS three_ds,
+            EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded') AS refunded
+       FROM payments p JOIN checkout_sessions s ON s.id = p.session_id WHERE p.id = $1`,
+    [paymentId],
+  );
+  if (!row) return null;
+  return { payment: row.payment, session: row.session, threeDsAttempted: row.three_ds, refunded: row.refunded, latest: row.latest };
+}
+
+/** A payment the provider has not answered for yet has nothing to export (its id would change). */
+const unanswered = (payment: PaymentRow) => payment.status === 'processing' && !payment.provider_reference;
+
+/** The transaction id Pagos knows the payment by: what `pagosTransaction` sends as `object_id`. */
+const transactionId = (payment: PaymentRow) => payment.provider_reference ?? payment.id;
+
+/** Sends one JSON request; what came back, as an outbox result. */
+async function send(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  timeoutMs: number,
+  accepted: (status: number) => boolean,
+): Promise<HandlerResult> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const name = (error as Error).name;
+    return { kind: 'retry', status: null, error: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error: ${(error as Error).message}` };
+  }
+  const text = await response.text().catch(() => '');
+  const status = response.status;
+  if (accepted(status)) return { kind: 'delivered', status, digest: digestOf(body) };
+  const reason = `${status} ${messageOf(text)}`.trim();
+  if (status === 429) return { kind: 'retry', status, error: reason, ...retryAfter(response.headers.get('retry-after')) };
+  if (status >= 500 || status === 408) return { kind: 'retry', status, error: reason };
+  return { kind: 'park', status, error: reason };
+}
+
+/** Pagos errors are `{ statusCode, message }`; anything else is shown cut short. */
+function messageOf(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown };
+    if (typeof body.message === 'string') return body.message.slice(0, 400);
+  } catch {
+    // not JSON
+  }
+  return text.slice(0, 200);
+}
+
+function retryAfter(header: string | null): { afterMs?: number } {
+  if (!header) return {};
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) && ms >= 0 ? { afterMs: Math.min(ms, 3600_000) } : {};
+}
+
+export function pagosHandlers(deps: { db: Queryable; log: Logger; pagos: PagosConfig }) {
+  const base = deps.pagos.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = deps.pagos.timeoutMs ?? 10_000;
+
+  const transaction: Handler = async (row: OutboxRow) => {
+    const loaded = await load(deps.db, row.subject);
+    if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
+    if (unanswered(loaded.payment)) return { kind: 'wait', reason: 'the provider has not answered for this payment yet' };
+    const body = pagosTransaction(loaded.payment, loaded.session, { threeDsAttempted: loaded.threeDsAttempted, refunded: loaded.refunded });
+    if (body.object_id.length > ID_MAX) return { kind: 'park', error: `object_id is longer than ${ID_MAX} characters` };
+    if (row.sent_digest && row.sent_digest === digestOf(body)) return { kind: 'delivered' };
+    return send(`${base}/transactions`, { 'x-api-key': deps.pagos.apiKey }, body, timeoutMs, (status) => (status >= 200 && status < 300) || status === 409);
+  };
+
+  const enrichment: Handler = async (row: OutboxRow) => {
+    const loaded = await load(deps.db, row.subject);
+    if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
+    const { payment, session } = loaded;
+    const [exported] = await deps.db.query<{ status: string }>(`SELECT status FROM outbox WHERE topic = 'pagos.transaction' AND subject = $1`, [payment.id]);
+    if (!exported || exported.status === 'waiting' || unanswered(payment)) return { kind: 'wait', reason: 'its transaction has not been exported yet' };
+    if (exported.status === 'parked') return { kind: 'park', error: 'its transaction is parked; retry that first' };
+    if (exported.status !== 'delivered') return { kind: 'defer', afterMs: WAIT_FOR_TRANSACTION_MS, reason: 'waiting for its transaction to arrive first' };
+    if (Date.now() - new Date(payment.created_at).getTime() > ELIGIBILITY_DAYS * DAY_MS) {
+      return { kind: 'park', error: `the payment is older than Pagos's ${ELIGIBILITY_DAYS}-day enrichment eligibility window` };
+    }
+    const body = {
+      transaction_id: transactionId(payment),
+      order_id: providerOrderId(session, payment),
+      metadata: enrichmentMetadata(payment, session, loaded.latest),
+    };
+    if (body.transaction_id.length > ID_MAX || body.order_id.length > ID_MAX) return { kind: 'park', error: `an identifier is longer than ${ID_MAX} characters` };
+    if (row.sent_digest && row.sent_digest === digestOf(body)) return { kind: 'delivered' };
+    return send(`${base}/v1/transactions/enrichment`, { Authorization: `Bearer ${deps.pagos.apiKey}` }, body, timeoutMs, (status) => status >= 200 && status < 300);
+  };
+
+  return { 'pagos.transaction': transaction, 'pagos.enrichment': enrichment };
+}
