@@ -9,6 +9,7 @@ import { providerRoutes } from './routes/providers.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { hostedInvoiceRoutes, invoiceRoutes } from './routes/invoices.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { openApiDocument } from './openapi.ts';
 
 export type { Deps } from './payments/service.ts';
@@ -36,6 +37,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/payments', paymentRoutes(deps));
   app.route('/v1/publishable_keys', keyRoutes(deps));
   app.route('/v1/invoices', invoiceRoutes(deps));
+  app.route('/v1/pagos/exports', exportRoutes(deps));
   app.route('/invoices', hostedInvoiceRoutes(deps));
   app.route('/', providerRoutes(deps));
   app.route('/', assetRoutes(deps));

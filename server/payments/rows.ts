@@ -1,5 +1,5 @@
 /** Database rows and the API views built from them. */
-import type { Customer, LineItem, NextAction, PaymentMethodType, PaymentStatus, PublicPayment, PublicSession, SessionStatus } from '../../contract/api.ts';
+import type { CheckoutTelemetry, Customer, LineItem, NextAction, PaymentMethodType, PaymentStatus, PublicPayment, PublicSession, SessionStatus } from '../../contract/api.ts';
 import { unseal } from '../crypto.ts';
 import { achMandateText } from '../../contract/mandate.ts';
 import { avsResult, cvvResult } from '../providers/pepper/status.ts';
@@ -31,6 +31,10 @@ export interface SessionRow {
   /** Set when the session pays a hosted invoice. */
   invoice_id: string | null;
   invoice_version: number | null;
+  /** Where the buyer left the checkout unfinished, from the widget's beacon (migration 006). */
+  abandoned_step?: string | null;
+  abandoned_method?: string | null;
+  abandoned_at?: Date | null;
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -77,6 +81,9 @@ export interface PaymentRow {
   /** The vault card this payment was made with. */
   saved_card_id: string | null;
   save_card: 'requested' | 'saved' | 'not_saved' | null;
+  /** What the checkout saw (contract/api.ts checkoutTelemetrySchema), and the merchant's Pagos labels (migration 006). */
+  telemetry?: CheckoutTelemetry | null;
+  enrichment?: Record<string, string | number | boolean>;
   pending_operation: 'capture' | 'void' | null;
   pending_operation_at: Date | null;
   card_brand: string | null;
@@ -208,6 +215,10 @@ export function merchantPayment(row: PaymentRow) {
       ? { brand: row.card_brand, first6: row.card_bin, last4: row.card_last4, exp_month: row.card_exp_month, exp_year: row.card_exp_year }
       : null,
     next_action: merchantNextAction(row),
+    /** What the checkout saw (locale, device class, time to submit), exported to Pagos. */
+    telemetry: row.telemetry ?? null,
+    /** The merchant's labels for Pagos (`POST /v1/payments/:id/enrichment`). */
+    enrichment: row.enrichment ?? {},
     error: row.error_code ? { code: row.error_code, message: row.error_message, fields: row.error_fields ?? undefined } : null,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
@@ -241,6 +252,10 @@ export function merchantSession(session: SessionRow, payment: PaymentRow | null)
     ach_sec_code: session.ach_sec_code,
     invoice: session.invoice_id,
     payment: payment ? merchantPayment(payment) : null,
+    /** The last time the buyer left with the payment unfinished (the widget reports it). */
+    abandonment: session.abandoned_step
+      ? { step: session.abandoned_step, payment_method: session.abandoned_method ?? null, at: iso(session.abandoned_at!) }
+      : null,
     expires_at: iso(session.expires_at),
     created_at: iso(session.created_at),
   };

@@ -1,17 +1,19 @@
 /**
  * `/v1/payments` (secret key): the normalized payment, search, and the merchant's money
- * movements — capture, void, refunds — each idempotent with `Idempotency-Key`.
+ * movements — capture, void, refunds — and the labels it has in Pagos (enrichment), each
+ * idempotent with `Idempotency-Key`.
  */
 import { Hono } from 'hono';
-import { captureSchema, paymentSearchSchema, refundSchema, voidSchema } from '../../contract/api.ts';
+import { captureSchema, enrichmentSchema, paymentSearchSchema, refundSchema, voidSchema } from '../../contract/api.ts';
 import { requireSecretKey, type AuthEnv } from '../auth.ts';
 import { notFound } from '../errors.ts';
 import { capturePayment, listRefunds, refundPayment, refundView, voidPayment } from '../payments/money.ts';
 import { searchPayments } from '../payments/search.ts';
 import { loadPayment, type Deps } from '../payments/service.ts';
 import { merchantPayment } from '../payments/rows.ts';
-import { parseOptionalJsonBody, parseQuery } from '../validation.ts';
+import { parseJsonBody, parseOptionalJsonBody, parseQuery } from '../validation.ts';
 import { respondOnce } from './once.ts';
+import { enrichPayment } from '../pagos/api.ts';
 
 const PAYMENT_ID = /^pay_[A-Za-z0-9]{1,64}$/;
 
@@ -60,6 +62,11 @@ export function paymentRoutes(deps: Deps) {
       const input = parseOptionalJsonBody(raw, refundSchema);
       return { status: 201, body: refundView(await refundPayment(deps, c.var.auth, id, input)) };
     });
+  });
+
+  app.post('/:id/enrichment', async (c) => {
+    const id = idOf(c.req.param('id'));
+    return respondOnce(deps, c, async (raw) => ({ status: 200, body: await enrichPayment(deps, c.var.auth, id, parseJsonBody(raw, enrichmentSchema)) }));
   });
 
   app.get('/:id/refunds', async (c) => {

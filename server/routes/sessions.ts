@@ -1,6 +1,6 @@
 /** `/v1/checkout/sessions`: created by the merchant (secret key), read and confirmed by the buyer's frame. */
 import { Hono, type Context } from 'hono';
-import { confirmSessionSchema, createSessionSchema, surchargeQuoteSchema, type SavedCard, type SurchargeQuote } from '../../contract/api.ts';
+import { abandonSessionSchema, confirmSessionSchema, createSessionSchema, surchargeQuoteSchema, type SavedCard, type SurchargeQuote } from '../../contract/api.ts';
 import { requirePublishableKey, requireSecretKey, type AuthEnv } from '../auth.ts';
 import { clientSecretFor, verifyClientSecret } from '../crypto.ts';
 import { ApiError, conflict, invalidRequest, notFound } from '../errors.ts';
@@ -19,6 +19,7 @@ import {
 import { merchantSession, publicPayment, publicSession } from '../payments/rows.ts';
 import { parseJsonBody, readRawBody } from '../validation.ts';
 import { respondOnce } from './once.ts';
+import { recordAbandonment } from '../pagos/api.ts';
 import { buyerIp } from './ip.ts';
 
 export function sessionRoutes(deps: Deps) {
@@ -113,6 +114,13 @@ export function sessionRoutes(deps: Deps) {
     if (!removed) throw notFound('saved card', 'card_id');
     deps.log.info('saved card removed by the buyer', { session_id: session.id });
     return c.json({ id: cardId, object: 'saved_card', deleted: true });
+  });
+
+  /** The widget's beacon when the buyer leaves with the payment unfinished (server/pagos/api.ts). */
+  app.post('/:id/abandon', publicOnly, async (c) => {
+    const session = await buyerSession(c);
+    await recordAbandonment(deps, session, parseJsonBody(await readRawBody(c), abandonSessionSchema));
+    return c.json({ recorded: true }, 202);
   });
 
   app.post('/:id/confirm', publicOnly, async (c) => {
