@@ -1,7 +1,8 @@
 /**
  * English for the parts of the frame most buyers never see — the bank account and redirect
- * forms, saved cards, surcharges — kept out of the frame's entry: each of those chunks imports
- * this module, which adds these texts to the English fallback before anything renders them.
+ * forms, saved cards, surcharges, the 3DS challenge — kept out of the frame's entry: each of
+ * those chunks imports this module, which adds these texts to the English fallback before
+ * anything renders them.
  * Other catalogues (`locales/<tag>.ts`) translate these keys like any other.
  */
 import { addEnglish } from './index.ts';
@@ -51,6 +52,13 @@ export const enMethods = {
   'surcharge.failed': 'The card surcharge could not be calculated.',
   'surcharge.retry': 'Try again',
   'surcharge.changed': 'The total has changed. Nothing was charged: check the new total and pay again.',
+  // 3DS challenge
+  'challenge.title': 'Confirm the payment with your bank',
+  'challenge.explanation': 'Your bank needs to check that it is you. Follow the steps below. This window closes by itself once your bank answers.',
+  'challenge.frame_title': "Your bank's confirmation page",
+  'challenge.time_left': 'Time left: {time}',
+  'challenge.last_minute': 'Less than a minute left to confirm the payment.',
+  'challenge.cancel': 'Cancel',
 } as const;
 
 addEnglish(enMethods);

@@ -93,13 +93,6 @@ export const en = {
   'installments.one': '1× {amount} (no interest)',
   'installments.equal': '{count}× {each} · total {total}',
   'installments.uneven': '{count}× {each} (first {first}) · total {total}',
-  // 3DS challenge
-  'challenge.title': 'Confirm the payment with your bank',
-  'challenge.explanation': 'Your bank needs to check that it is you. Follow the steps below. This window closes by itself once your bank answers.',
-  'challenge.frame_title': "Your bank's confirmation page",
-  'challenge.time_left': 'Time left: {time}',
-  'challenge.last_minute': 'Less than a minute left to confirm the payment.',
-  'challenge.cancel': 'Cancel',
 } as const;
 
 /** Every key: the ones above, always bundled, and those the method chunks bring (./en-methods.ts). */

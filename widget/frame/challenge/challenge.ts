@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import '../../i18n/en-methods.ts';
 import { t } from '../../i18n/index.ts';
 import { tokens } from '../styles/tokens.ts';
 import { challengeStyles } from './challenge.styles.ts';
