@@ -4,7 +4,7 @@
  * reading what the frame posts. The API is a fetch stub.
  */
 import { sendKeys } from '@web/test-runner-commands';
-import type { NextAction, PublicPayment, PublicSession } from '../../contract/api.ts';
+import { abandonSessionSchema, DEVICE_CLASSES, type AbandonSessionInput, type CheckoutTelemetry, type ConfirmSessionInput, type NextAction, type PublicPayment, type PublicSession } from '../../contract/api.ts';
 import { envelopeOf, type FrameMessage, type HostMessageBody } from '../../contract/messages.ts';
 import '../../widget/frame/app/app.ts';
 import type { PayFrameApp } from '../../widget/frame/app/app.ts';
@@ -13,8 +13,8 @@ import type { PayCardForm } from '../../widget/frame/card-form/card-form.ts';
 import { setLocale } from '../../widget/i18n/index.ts';
 import { deepEqual, equal, match, ok } from './helpers/assert.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
-import { jsonResponse, stubFetch, type FetchStub, type Responder } from './helpers/fetch-stub.ts';
-import { alertText, byLabel, fillValidCard, KEY, LABELS, payButton, payment, SECRET, SESSION, settle, typeInto } from './helpers/form.ts';
+import { deferred, jsonResponse, stubFetch, type FetchStub, type RecordedCall, type Responder } from './helpers/fetch-stub.ts';
+import { alertText, byLabel, fillValidCard, FUTURE_YY, KEY, LABELS, payButton, payment, SECRET, SESSION, settle, typeInto } from './helpers/form.ts';
 import { afterEach, describe, it } from './helpers/mocha.ts';
 import { tick, waitFor } from './helpers/wait.ts';
 
@@ -45,14 +45,37 @@ function mountApp(respond: Responder, parentOrigin = location.origin): PayFrameA
   return app;
 }
 
-/** A session API: GET answers `sessions` in turn (the last one repeats), POST confirm answers `confirm`. */
-function api(sessions: Partial<PublicSession>[], confirm?: () => Response): Responder {
+/**
+ * A session API: GET answers `sessions` in turn (the last one repeats), POST confirm answers
+ * `confirm`, POST abandon answers 202 as the server does.
+ */
+function api(sessions: Partial<PublicSession>[], confirm?: () => Response | Promise<Response>): Responder {
   let reads = 0;
   return (call) => {
+    if (call.url.endsWith('/abandon')) return jsonResponse({ recorded: true }, 202);
     if (call.method === 'POST') return confirm ? confirm() : jsonResponse({ error: { type: 'api_error', code: 'x', message: 'x' } }, 500);
     const next = sessions[Math.min(reads++, sessions.length - 1)];
     return jsonResponse({ ...SESSION, ...next });
   };
+}
+
+/** The body of the `index`th confirm without its telemetry (which the telemetry tests check). */
+function confirmed(index = 0): Omit<ConfirmSessionInput, 'telemetry'> {
+  const { telemetry: _telemetry, ...body } = stub!.callsTo('/confirm')[index]!.body as ConfirmSessionInput;
+  return body;
+}
+const telemetryOf = (call: RecordedCall | undefined) => (call?.body as { telemetry?: CheckoutTelemetry } | undefined)?.telemetry;
+
+/** The page goes away (the merchant page closed or navigated), or comes back from the back/forward cache. */
+const leave = () => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+const comeBack = (persisted = true) => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted }));
+const abandons = () => stub!.callsTo('/abandon');
+/** The step of the `index`th abandon report, after checking the body against the contract. */
+function abandonedStep(index = 0): AbandonSessionInput['step'] | undefined {
+  const body = abandons()[index]?.body;
+  if (body === undefined) return undefined;
+  ok(abandonSessionSchema.safeParse(body).success, `a body the server accepts: ${JSON.stringify(body)}`);
+  return (body as AbandonSessionInput).step;
 }
 
 const form = () => app!.shadowRoot!.querySelector('pay-card-form');
@@ -266,6 +289,8 @@ describe('Frame app', () => {
     await f.submit();
     await waitFor(() => sent('redirect').length, 'redirect');
     deepEqual(sent('redirect')[0], envelopeOf({ type: 'redirect', url, paymentId: 'pay_1' }));
+    leave();
+    equal(abandons().length, 0, 'leaving for the bank is no abandonment');
   });
 
   it('a decline is reported to the host with its code and message', async () => {
@@ -340,7 +365,7 @@ describe('Frame app', () => {
     await pix.updateComplete;
     await fillPix(pix);
     await pix.submit();
-    deepEqual(stub!.callsTo('/confirm')[0]!.body, { payment_method: { type: 'pix', pix: PIX_PAYER } });
+    deepEqual(confirmed(), { payment_method: { type: 'pix', pix: PIX_PAYER } });
     const code = await waitFor(() => pixCode()?.shadowRoot && pixCode(), 'the PIX code view');
     equal(code.qrCode, '00020126PIXCODE1');
     equal(code.amount, 1500);
@@ -376,8 +401,9 @@ describe('Frame app', () => {
     equal((sent('failure')[0] as { code: string }).code, 'payment_expired');
     regenerate.click();
     await waitFor(() => pixCode()?.qrCode === 'CODE-2', 'the new code');
-    const [first, second] = stub!.callsTo('/confirm');
-    deepEqual(second!.body, first!.body, 'the same payer');
+    deepEqual(confirmed(1), confirmed(0), 'the same payer');
+    const [first, second] = stub!.callsTo('/confirm').map(telemetryOf);
+    ok(second!.ready_to_submit_ms! > first!.ready_to_submit_ms!, 'the new code is timed on its own, not sent with the first one’s telemetry');
     ok(!pixCode()!.shadowRoot!.querySelector('.regenerate'), 'a payable code again');
   });
 
@@ -533,7 +559,7 @@ describe('Frame app', () => {
     await waitFor(() => sent('change').some((m) => m.type === 'change' && m.complete), 'change complete');
     host({ type: 'submit' });
     await waitFor(() => sent('success').length, 'success after polling');
-    deepEqual(stub!.callsTo('/confirm')[0]!.body, {
+    deepEqual(confirmed(), {
       payment_method: { type: 'ach', ach: { routing_number: '021000021', account_number: '000123456789', account_type: 'checking', holder_name: 'Ada Lovelace', mandate_accepted: true } },
     });
     deepEqual(sent('processing')[0], envelopeOf({ type: 'processing', paymentId: 'pay_1' }));
@@ -549,9 +575,11 @@ describe('Frame app', () => {
     match(apmForm()!.shadowRoot!.textContent ?? '', /taken to Alipay to pay \$15\.00/);
     host({ type: 'submit' });
     await waitFor(() => sent('redirect').length, 'redirect');
-    deepEqual(stub!.callsTo('/confirm')[0]!.body, { payment_method: { type: 'alipay' } });
+    deepEqual(confirmed(), { payment_method: { type: 'alipay' } });
     deepEqual(sent('redirect')[0], envelopeOf({ type: 'redirect', url, paymentId: 'pay_1' }));
     match(screenText(), /Taking you to Alipay…/);
+    leave();
+    equal(abandons().length, 0, 'leaving for the provider is no abandonment');
   });
 
   it('ACH: a decline of the payment made before a reload shows on the bank account tab', async () => {
@@ -579,5 +607,177 @@ describe('Frame app', () => {
       ok(tab.scrollWidth <= tab.clientWidth, `${tab.textContent} not cut`);
     }
     await expectNoAxeViolations(app!);
+  });
+
+  // Telemetry: what the checkout saw goes with each confirm; leaving unfinished is reported once.
+
+  it('telemetry: each confirm says the form’s language, the device class and the time since ready', async () => {
+    mountApp(api([BRL_SESSION], () => jsonResponse(payment({ currency: 'BRL' }))));
+    const mounted = performance.now();
+    init();
+    await waitFor(() => sent('ready').length, 'ready');
+    const ready = performance.now(); // the app took its time a little earlier
+    const f = await waitFor(form, 'the form');
+    await settle(f);
+    for (const [label, text] of [['Número do cartão', '4242424242424242'], ['Validade', `12${FUTURE_YY}`], ['Código de segurança', '123'], ['Nome impresso no cartão', 'Ana Souza']]) {
+      await typeInto(f, byLabel(f, label!), text!);
+    }
+    await tick(200);
+    const submitted = performance.now();
+    await f.submit();
+    const done = performance.now();
+    const telemetry = telemetryOf(stub!.callsTo('/confirm')[0]);
+    equal(telemetry?.locale, 'pt-BR', 'the language the form is in');
+    ok(DEVICE_CLASSES.includes(telemetry!.device_class!), `a device class: ${telemetry!.device_class}`);
+    const ms = telemetry!.ready_to_submit_ms!;
+    ok(Number.isInteger(ms), `whole milliseconds: ${ms}`);
+    ok(ms >= Math.floor(submitted - ready) && ms <= Math.ceil(done - mounted), `${ms} ms from ready to the submit`);
+    deepEqual(Object.keys(telemetry!).sort(), ['device_class', 'locale', 'ready_to_submit_ms'], 'nothing else');
+  });
+
+  it('abandon: leaving an untouched form reports not_started, once, with the API headers, as a keepalive request', async () => {
+    mountApp(api([{}]));
+    init({ locale: 'en-US' });
+    await settle(await waitFor(form, 'the form'));
+    leave();
+    leave();
+    equal(abandons().length, 1, 'once per page lifetime');
+    const call = abandons()[0]!;
+    equal(call.method, 'POST');
+    equal(new URL(call.url, location.href).pathname, '/v1/checkout/sessions/cs_test1/abandon');
+    ok(call.keepalive, 'keepalive: the request outlives the page');
+    equal(call.headers['authorization'], `Bearer ${KEY}`);
+    equal(call.headers['x-client-secret'], SECRET);
+    equal(call.headers['x-paykit-parent-origin'], location.origin);
+    equal(call.headers['content-type'], 'application/json');
+    equal(abandonedStep(), 'not_started');
+    const { telemetry, ...rest } = call.body as AbandonSessionInput;
+    deepEqual(rest, { step: 'not_started', payment_method: 'card' });
+    equal(telemetry?.locale, 'en');
+    ok(DEVICE_CLASSES.includes(telemetry!.device_class!));
+    ok(Number.isInteger(telemetry!.ready_to_submit_ms) && telemetry!.ready_to_submit_ms! >= 0);
+
+    comeBack(false); // a pageshow that is not a return from the back/forward cache
+    leave();
+    equal(abandons().length, 1);
+    comeBack();
+    leave();
+    equal(abandons().length, 2, 'restored from the back/forward cache, the page may be left again');
+  });
+
+  it('abandon: a form being filled is payment_details, a complete one ready_to_pay; nothing typed is sent', async () => {
+    mountApp(api([{}]));
+    init({ locale: 'en-US' });
+    const f = await waitFor(form, 'the form');
+    await settle(f);
+    await typeInto(f, byLabel(f, LABELS.number), '4242424242424242');
+    await waitFor(() => sent('change').length, 'the form’s change');
+    leave();
+    equal(abandonedStep(0), 'payment_details');
+    comeBack();
+    await typeInto(f, byLabel(f, LABELS.expiry), `12${FUTURE_YY}`);
+    await typeInto(f, byLabel(f, LABELS.cvc), '123');
+    await typeInto(f, byLabel(f, LABELS.name), 'Ada Lovelace');
+    await waitFor(() => sent('change').some((m) => m.type === 'change' && m.complete), 'change complete');
+    leave();
+    equal(abandonedStep(1), 'ready_to_pay');
+    for (const call of abandons()) {
+      const text = JSON.stringify(call.body);
+      ok(!text.includes('4242424242424242') && !text.includes('Lovelace') && !text.includes('visa'), `nothing typed or derived from it: ${text}`);
+      deepEqual(Object.keys(call.body as object).sort(), ['payment_method', 'step', 'telemetry']);
+    }
+  });
+
+  it('abandon: after a decline the buyer did not retry, after_failure; a retry on its way is not', async () => {
+    const retry = deferred<Response>();
+    let confirms = 0;
+    const declined = () => jsonResponse(payment({ status: 'failed', error: { code: 'card_declined', message: 'Declined.' } }));
+    mountApp(api([{}], () => (confirms++ === 0 ? declined() : retry.promise)));
+    init();
+    const f = await waitFor(form, 'the form');
+    await fillValidCard(f);
+    await f.submit();
+    await waitFor(() => alertText(f), 'the decline');
+    leave();
+    equal(abandonedStep(0), 'after_failure');
+    comeBack();
+    const paying = f.submit();
+    await waitFor(() => confirms === 2, 'the second confirm');
+    leave();
+    equal(abandonedStep(1), 'ready_to_pay', 'the buyer tried again');
+    retry.resolve(declined());
+    await paying;
+  });
+
+  it('abandon: on a processing payment, an open challenge, a canceled one, or an unpaid PIX code', async () => {
+    const processing = payment({ status: 'processing' });
+    mountApp(api([{}, { status: 'processing', payment: processing }], () => jsonResponse(processing)));
+    init();
+    let f = await waitFor(form, 'the form');
+    await fillValidCard(f);
+    await f.submit();
+    await waitFor(() => sent('processing').length, 'processing');
+    leave();
+    equal(abandonedStep(), 'processing');
+    app!.remove();
+    stub!.restore();
+
+    f = await payThenCancelChallenge(() => jsonResponse(challengePayment()));
+    leave();
+    equal(abandonedStep(), 'after_failure', 'the canceled challenge');
+    comeBack();
+    await f.submit();
+    await waitFor(() => challenge()?.shadowRoot?.querySelector('dialog[open]'), 'a new challenge');
+    leave();
+    equal(abandonedStep(1), 'authentication');
+    app!.remove();
+    stub!.restore();
+
+    mountApp(api([{ ...BRL_SESSION, locale: 'en-US', payment_methods: ['pix'] }], () => jsonResponse(pixPayment('00020126PIXCODE1'))));
+    init();
+    const pix = await waitFor(pixForm, 'the PIX form');
+    await pix.updateComplete;
+    await fillPix(pix);
+    await pix.submit();
+    await waitFor(() => pixCode(), 'the code');
+    leave();
+    equal(abandonedStep(), 'pix_code');
+    const body = abandons()[0]!.body as AbandonSessionInput;
+    equal(body.payment_method, 'pix');
+    equal(body.telemetry?.locale, 'en');
+    const text = JSON.stringify(body);
+    ok(!text.includes(PIX_PAYER.name) && !text.includes(PIX_PAYER.document), 'no payer details');
+  });
+
+  it('abandon: nothing after a success', async () => {
+    mountApp(api([{}], () => jsonResponse(payment())));
+    init();
+    const f = await waitFor(form, 'the form');
+    await fillValidCard(f);
+    await f.submit();
+    await waitFor(() => sent('success').length, 'success');
+    leave();
+    equal(abandons().length, 0);
+  });
+
+  it('abandon: nothing while the session loads, or when it cannot be used', async () => {
+    const session = deferred<Response>();
+    mountApp((call) => (call.url.endsWith('/abandon') ? jsonResponse({ recorded: true }, 202) : session.promise));
+    leave(); // before init
+    init();
+    await waitFor(() => stub!.calls.length === 1, 'the session read');
+    leave(); // while it loads
+    session.resolve(jsonResponse({ error: { type: 'permission_error', code: 'origin_not_allowed', message: 'Origin not allowed' } }, 403));
+    await waitFor(() => sent('failure').length, 'failure');
+    leave();
+    equal(abandons().length, 0);
+    app!.remove();
+    stub!.restore();
+
+    mountApp(api([{ status: 'expired' }]));
+    init();
+    await waitFor(() => /expired/.test(screenText()), 'the expired session');
+    leave();
+    equal(abandons().length, 0);
   });
 });

@@ -3,7 +3,16 @@
  * parent origin as headers. Answers are results, never exceptions: the caller decides what the
  * buyer sees.
  */
-import type { ApiErrorBody, ConfirmSessionInput, PublicPayment, PublicSession, SavedCard, SurchargeQuote } from '../../contract/api.ts';
+import type {
+  AbandonSessionInput,
+  ApiErrorBody,
+  CheckoutTelemetry,
+  ConfirmSessionInput,
+  PublicPayment,
+  PublicSession,
+  SavedCard,
+  SurchargeQuote,
+} from '../../contract/api.ts';
 
 export interface CheckoutApiConfig {
   /** Base URL of the payment server; '' for the frame's own origin. */
@@ -12,6 +21,11 @@ export interface CheckoutApiConfig {
   readonly clientSecret: string;
   readonly sessionId: string;
   readonly parentOrigin: string;
+  /**
+   * What the checkout saw, added to every confirm. Asked for at each one, so a body sent again
+   * (a new PIX code) carries the time of its own attempt.
+   */
+  readonly telemetry?: () => CheckoutTelemetry;
 }
 
 /** Why a call failed: the server's error (status ≥ 400) or no usable answer at all. */
@@ -36,6 +50,8 @@ export interface CheckoutApi {
   savedCards(): Promise<ApiResult<{ data: SavedCard[] }>>;
   /** Removes a saved card (when the session allows it). */
   removeSavedCard(id: string): Promise<ApiResult<{ id: string; deleted: true }>>;
+  /** Tells the server the buyer left with the payment unfinished. Fire and forget: the page is going away. */
+  abandon(body: AbandonSessionInput): void;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -71,6 +87,7 @@ export function createCheckoutApi(config: CheckoutApiConfig): CheckoutApi {
     'X-Client-Secret': config.clientSecret,
     'X-Paykit-Parent-Origin': config.parentOrigin,
   };
+  const json = { ...headers, 'Content-Type': 'application/json' };
   return {
     getSession: () => call<PublicSession>(path, { headers }, isSession),
     confirm: (body, idempotencyKey) =>
@@ -78,19 +95,23 @@ export function createCheckoutApi(config: CheckoutApiConfig): CheckoutApi {
         `${path}/confirm`,
         {
           method: 'POST',
-          headers: { ...headers, 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
-          body: JSON.stringify(body),
+          headers: { ...json, 'Idempotency-Key': idempotencyKey },
+          body: JSON.stringify({ ...body, telemetry: config.telemetry?.() }),
         },
         isPayment,
       ),
     quoteSurcharge: (card, billingState) =>
       call<SurchargeQuote>(
         `${path}/surcharge`,
-        { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...card, ...(billingState ? { billing_state: billingState } : {}) }) },
+        { method: 'POST', headers: json, body: JSON.stringify({ ...card, ...(billingState ? { billing_state: billingState } : {}) }) },
         (value) => isObject(value) && Number.isSafeInteger(value.total),
       ),
     savedCards: () => call<{ data: SavedCard[] }>(`${path}/saved_cards`, { headers }, (value) => isObject(value) && Array.isArray(value.data)),
     removeSavedCard: (id) =>
       call<{ id: string; deleted: true }>(`${path}/saved_cards/${encodeURIComponent(id)}`, { method: 'DELETE', headers }, (value) => isObject(value) && value.deleted === true),
+    // keepalive: the request outlives the page being closed. Not sendBeacon, which cannot send
+    // these headers; the frame is on the server's origin, so there is no preflight to wait for.
+    // call() never rejects; the answer (202, or 409 once the session is complete) changes nothing.
+    abandon: (body) => void call(`${path}/abandon`, { method: 'POST', keepalive: true, headers: json, body: JSON.stringify(body) }, () => true),
   };
 }

@@ -7,6 +7,8 @@ export interface RecordedCall {
   url: string;
   headers: Record<string, string>;
   body: unknown;
+  /** `keepalive` was asked for (a request meant to outlive the page). */
+  keepalive: boolean;
 }
 
 export type Responder = (call: RecordedCall) => Response | Promise<Response>;
@@ -28,7 +30,7 @@ export function stubFetch(respond: Responder): FetchStub {
     const url = String(input instanceof Request ? input.url : input);
     const headers = Object.fromEntries(new Headers(init?.headers).entries());
     const body = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
-    const call = { method: init?.method ?? 'GET', url, headers, body };
+    const call = { method: init?.method ?? 'GET', url, headers, body, keepalive: init?.keepalive === true };
     calls.push(call);
     return respond(call);
   };

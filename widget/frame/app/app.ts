@@ -1,11 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
-import type { PaymentMethodType, PublicSession } from '../../../contract/api.ts';
+import type { AbandonedStep, CheckoutTelemetry, PaymentMethodType, PublicSession } from '../../../contract/api.ts';
 import type { HostMessage } from '../../../contract/messages.ts';
 import { currentLocale, setLocale, t, type MessageKey } from '../../i18n/index.ts';
 import { formatPrice } from '../../lib/amount.ts';
 import { classifyPayment, isSettled, type Failure, type Outcome } from '../../lib/outcome.ts';
 import { poll } from '../../lib/poll.ts';
 import { sessionIdFromSecret } from '../../lib/session.ts';
+import { browserDeviceClass, checkoutTelemetry } from '../../lib/telemetry.ts';
 import { createCheckoutApi, type CheckoutApi } from '../api.ts';
 import { createBridge, type Bridge } from '../bridge.ts';
 import { loadInstallments, type FormChange } from '../card-form/card-form.ts';
@@ -87,7 +88,9 @@ const isApm = (method: PaymentMethodType): boolean => FORMS[method] === loadApmF
  * else the session's, else the browser's), reads the session and posts `ready`; relays form
  * changes and payment outcomes (`change`, `processing`, `success`, `failure`, `redirect`);
  * polls the session while a payment is processing, a PIX code waits to be paid or a challenge
- * is open; posts `resize` when its height changes.
+ * is open; posts `resize` when its height changes. Each confirm carries the checkout's telemetry
+ * (language, device class, time since `ready`); a buyer who leaves the page with the payment
+ * unfinished is reported once (`abandon`, on `pagehide`) with the step they gave up at.
  *
  * The first four properties are read when the element connects (or inits), not watched.
  *
@@ -131,6 +134,12 @@ export class PayFrameApp extends LitElement {
   /** The tabs could not be loaded: only the first method is offered. */
   #tabsMissing = false;
   #regenerating = false;
+  /** `performance.now()` when the forms were shown (`ready`): where the buyer's time starts. */
+  #readyAt = 0;
+  /** The last attempt failed and the buyer has not confirmed again since. */
+  #failed = false;
+  /** Leaving now needs no report: one was sent, or the frame sent the buyer away (a redirect). */
+  #left = false;
 
   constructor() {
     super();
@@ -149,6 +158,8 @@ export class PayFrameApp extends LitElement {
     this.#unlisten = bridge.listen((message) => this.#onMessage(message));
     this.#resize = new ResizeObserver(() => this.#postHeight());
     this.#resize.observe(this);
+    addEventListener('pagehide', this.#onPageHide);
+    addEventListener('pageshow', this.#onPageShow);
     bridge.post({ type: 'loaded' });
   }
 
@@ -157,6 +168,8 @@ export class PayFrameApp extends LitElement {
     this.#unlisten?.();
     this.#resize?.disconnect();
     this.#polling?.abort();
+    removeEventListener('pagehide', this.#onPageHide);
+    removeEventListener('pageshow', this.#onPageShow);
   }
 
   /** The methods to offer, in the session's order (card when it names none), less any that failed to load. */
@@ -274,6 +287,8 @@ export class PayFrameApp extends LitElement {
       clientSecret,
       sessionId: sessionIdFromSecret(clientSecret) ?? '',
       parentOrigin: this.parentOrigin,
+      // Asked for by each confirm: a new attempt, so the last failure is behind the buyer.
+      telemetry: () => ((this.#failed = false), this.#telemetry()),
     });
     this.#api = api;
     const result = await api.getSession();
@@ -301,6 +316,7 @@ export class PayFrameApp extends LitElement {
       this.#postFailure({ kind: 'failed', code: 'network_error', message, paymentId: null, fields: null });
       return;
     }
+    this.#readyAt = performance.now();
     this.#bridge?.post({
       type: 'ready',
       session: { id: session.id, amount: session.amount, currency: session.currency, status: session.status },
@@ -334,6 +350,7 @@ export class PayFrameApp extends LitElement {
       void this.#poll();
     } else {
       const failure = outcome?.kind === 'failed' ? outcome : null;
+      this.#failed = !!failure;
       this.view = { kind: 'pay', failure: failure ? { method: this.method, failure } : null, action: null };
     }
   }
@@ -383,6 +400,7 @@ export class PayFrameApp extends LitElement {
         break;
       case 'redirect':
         this.#closeChallenge();
+        this.#left = true; // the page goes away because the buyer is paying: not an abandonment
         // To the redirect method's own page, or to the bank (3-D Secure).
         this.view = {
           kind: 'processing',
@@ -405,6 +423,7 @@ export class PayFrameApp extends LitElement {
         this.#bridge?.post({ type: 'processing', paymentId: outcome.paymentId });
         break;
       case 'failed':
+        this.#failed = true;
         if (polled && action?.kind === 'pix' && outcome.code === 'payment_expired') {
           // The server expired the code before the buyer paid: offer a new one right there.
           this.view = { kind: 'pay', failure: null, action: { ...action, expired: true } };
@@ -420,6 +439,7 @@ export class PayFrameApp extends LitElement {
   }
 
   #showFailure(method: PaymentMethodType, failure: Failure): void {
+    this.#failed = true;
     this.method = this.#methods.includes(method) ? method : this.method;
     this.view = { kind: 'pay', failure: { method, failure }, action: null };
     // The code, modal or status the buyer was on is gone: give their place back in the form.
@@ -541,6 +561,42 @@ export class PayFrameApp extends LitElement {
       paymentId: failure.paymentId,
     });
   }
+
+  /** What the checkout saw, now: the language of the texts, the device, the time since `ready`. */
+  #telemetry(): CheckoutTelemetry {
+    return checkoutTelemetry(currentLocale(), browserDeviceClass(), performance.now() - this.#readyAt);
+  }
+
+  /**
+   * Where a buyer leaving now gives up, or null when there is nothing to give up (no session yet,
+   * paid, unavailable). What is on screen first, then a failure not tried again, then how far
+   * the selected form is. Never what was typed.
+   */
+  #abandonedStep(): AbandonedStep | null {
+    const view = this.view;
+    if (view.kind === 'processing') return 'processing';
+    if (view.kind !== 'pay') return null;
+    if (view.action) return view.action.kind === 'pix' ? 'pix_code' : 'authentication';
+    if (this.#failed) return 'after_failure';
+    const change = this.#changes[this.method];
+    return change?.complete ? 'ready_to_pay' : change && !change.empty ? 'payment_details' : 'not_started';
+  }
+
+  /**
+   * The page goes away (the merchant page closed or left, or the frame removed): report an
+   * unfinished payment, once. The answer does not matter and may never come.
+   */
+  #onPageHide = (): void => {
+    const step = this.#abandonedStep();
+    if (!step || this.#left) return;
+    this.#left = true;
+    this.#api?.abandon({ step, payment_method: this.method, telemetry: this.#telemetry() });
+  };
+
+  /** Back from the back/forward cache: a new page lifetime, which may be left unfinished again. */
+  #onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted) this.#left = false;
+  };
 
   #postHeight(): void {
     const height = Math.min(10_000, Math.ceil(this.getBoundingClientRect().height));
