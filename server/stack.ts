@@ -193,7 +193,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const outbox =
     options.outbox === false || !config.pagos
       ? null
-      : startOutboxWorker({ db, log }, pagosHandlers({ db, log, pagos: config.pagos }), options.outbox);
+      : startOutboxWorker({ db, log }, pagosHandlers({ pagos: config.pagos }), {
+          // One connection on PGlite, shared with the payments; a pool on PostgreSQL.
+          dbConcurrency: db.kind === 'pglite' ? 1 : 4,
+          ...options.outbox,
+        });
 
   const allowedOrigins = [
     demo.url,

@@ -11,14 +11,13 @@
  *   with the reason, never retried by themselves;
  * - network errors, time-outs, 408, 429 (after its Retry-After) and 5xx: retried with backoff.
  *
- * The enrichment of a payment is sent only after its transaction arrived, so Pagos always has
- * the transaction it names (the enrichment window then never matters), and never for a payment
- * older than Pagos's 45-day eligibility window.
+ * The enrichment of a payment is sent only after its transaction arrived (the transaction's
+ * delivery wakes it), so Pagos always has the transaction it names (the 7-day enrichment window
+ * then never matters), and never for a payment older than Pagos's 45-day eligibility window.
  */
 import type { Queryable } from '../storage/db.ts';
-import type { Logger } from '../log.ts';
 import type { PaymentRow, SessionRow } from '../payments/rows.ts';
-import type { OutboxRow } from '../outbox/queue.ts';
+import type { OutboxRow, Topic } from '../outbox/queue.ts';
 import { digestOf, type Handler, type HandlerResult } from '../outbox/worker.ts';
 import { providerOrderId } from '../payments/service.ts';
 import { pagosTransaction } from './mapping.ts';
@@ -38,8 +37,7 @@ export const ID_MAX = 255;
 export const ELIGIBILITY_DAYS = 45;
 const DAY_MS = 24 * 3600_000;
 
-/** How long an enrichment waits before looking again whether its transaction has arrived. */
-const WAIT_FOR_TRANSACTION_MS = 1000;
+const ENRICHMENT: readonly Topic[] = ['pagos.enrichment'];
 
 interface Loaded {
   payment: PaymentRow & { telemetry: CheckoutTelemetry | null; enrichment: Record<string, MetadataValue> };
@@ -109,37 +107,45 @@ function messageOf(text: string): string {
   return text.slice(0, 200);
 }
 
+/** A 429's `Retry-After` (seconds or a date), at least a second and at most an hour; else the backoff. */
 function retryAfter(header: string | null): { afterMs?: number } {
   if (!header) return {};
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
-  return Number.isFinite(ms) && ms >= 0 ? { afterMs: Math.min(ms, 3600_000) } : {};
+  return Number.isFinite(ms) ? { afterMs: Math.min(Math.max(ms, 1000), 3600_000) } : {};
 }
 
-export function pagosHandlers(deps: { db: Queryable; log: Logger; pagos: PagosConfig }) {
+/** Pagos enriches transactions created in the last 45 days (pagos-enrichment.txt). */
+export const outsideEligibility = (createdAt: Date | string, now = Date.now()) => now - new Date(createdAt).getTime() > ELIGIBILITY_DAYS * DAY_MS;
+
+export function pagosHandlers(deps: { pagos: PagosConfig }) {
   const base = deps.pagos.baseUrl.replace(/\/+$/, '');
   const timeoutMs = deps.pagos.timeoutMs ?? 10_000;
 
-  const transaction: Handler = async (row: OutboxRow) => {
-    const loaded = await load(deps.db, row.subject);
+  const transaction: Handler = async (row: OutboxRow, db: Queryable) => {
+    const loaded = await load(db, row.subject);
     if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
     if (unanswered(loaded.payment)) return { kind: 'wait', reason: 'the provider has not answered for this payment yet' };
     const body = pagosTransaction(loaded.payment, loaded.session, { threeDsAttempted: loaded.threeDsAttempted, refunded: loaded.refunded });
     if (body.object_id.length > ID_MAX) return { kind: 'park', error: `object_id is longer than ${ID_MAX} characters` };
-    if (row.sent_digest && row.sent_digest === digestOf(body)) return { kind: 'delivered' };
-    return send(`${base}/transactions`, { 'x-api-key': deps.pagos.apiKey }, body, timeoutMs, (status) => (status >= 200 && status < 300) || status === 409);
+    if (row.sent_digest && row.sent_digest === digestOf(body)) return { kind: 'delivered', wake: ENRICHMENT };
+    const result = await send(`${base}/transactions`, { 'x-api-key': deps.pagos.apiKey }, body, timeoutMs, (status) => (status >= 200 && status < 300) || status === 409);
+    // Its enrichment waits for it (below): now it can go.
+    return result.kind === 'delivered' ? { ...result, wake: ENRICHMENT } : result;
   };
 
-  const enrichment: Handler = async (row: OutboxRow) => {
-    const loaded = await load(deps.db, row.subject);
+  const enrichment: Handler = async (row: OutboxRow, db: Queryable) => {
+    const loaded = await load(db, row.subject);
     if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
     const { payment, session } = loaded;
-    const [exported] = await deps.db.query<{ status: string }>(`SELECT status FROM outbox WHERE topic = 'pagos.transaction' AND subject = $1`, [payment.id]);
-    if (!exported || exported.status === 'waiting' || unanswered(payment)) return { kind: 'wait', reason: 'its transaction has not been exported yet' };
-    if (exported.status === 'parked') return { kind: 'park', error: 'its transaction is parked; retry that first' };
-    if (exported.status !== 'delivered') return { kind: 'defer', afterMs: WAIT_FOR_TRANSACTION_MS, reason: 'waiting for its transaction to arrive first' };
-    if (Date.now() - new Date(payment.created_at).getTime() > ELIGIBILITY_DAYS * DAY_MS) {
-      return { kind: 'park', error: `the payment is older than Pagos's ${ELIGIBILITY_DAYS}-day enrichment eligibility window` };
+    // The transaction first: once it is delivered, its delivery wakes this row. (Waiting, not
+    // polling, so an outage of Pagos costs no queries while the transaction backs off.)
+    const [exported] = await db.query<{ status: string }>(`SELECT status FROM outbox WHERE topic = 'pagos.transaction' AND subject = $1`, [payment.id]);
+    if (exported?.status !== 'delivered' || unanswered(payment)) {
+      return { kind: 'wait', reason: `waiting for its transaction to be exported (${exported?.status ?? 'not queued'})` };
+    }
+    if (outsideEligibility(payment.created_at)) {
+      return { kind: 'wait', reason: `not sent: the payment is older than Pagos's ${ELIGIBILITY_DAYS}-day enrichment eligibility window` };
     }
     const body = {
       transaction_id: transactionId(payment),

@@ -252,13 +252,14 @@ describe('Pagos export: refusals, the operator, restarts', () => {
         assert.equal(rows.transaction.last_status, answer);
         assert.equal(rows.transaction.attempts, 1);
         assert.ok(rows.transaction.last_error.startsWith(`${answer} `), rows.transaction.last_error);
-        const parked = await eventually(async () => {
-          const list = await get(stack, '/v1/pagos/exports?status=parked');
-          return list.body.counts.parked === 2 ? list : null;
-        });
         await new Promise((resolve) => setTimeout(resolve, 200));
         assert.equal(pagos.requests.filter((r) => r === 'POST /transactions').length, 1, 'sent once, not retried');
-        assert.ok(parked.body.data.some((row: any) => row.kind === 'enrichment' && /transaction is parked/.test(row.last_error)));
+        const list = await get(stack, '/v1/pagos/exports');
+        assert.deepEqual([list.body.counts.parked, list.body.counts.waiting], [1, 1]);
+        const enrichment = (await exportsOf(stack, payment.id)).enrichment;
+        assert.equal(enrichment.status, 'waiting', 'its enrichment waits for it');
+        assert.match(enrichment.last_error, /^waiting for its transaction to be exported/);
+        assert.equal(pagos.requests.filter((r) => r.includes('enrichment')).length, 0);
         assert.ok(stack.log.lines!.some((line) => line.includes('outbox work parked')), 'the operator sees it in the log');
       } finally {
         await stack.close();
@@ -272,6 +273,7 @@ describe('Pagos export: refusals, the operator, restarts', () => {
     const db = shared();
     const wrong = await startTestStack({ ...db, outbox: FAST, env: pagos.env('pagos_wrong_key') });
     const { payment } = await pepperCard(wrong, '4111111111111111');
+    const other = await pepperCard(wrong, '4111111111111111');
     await eventually(async () => (await get(wrong, '/v1/pagos/exports?status=parked')).body.counts.parked === 2);
     await wrong.close();
 
@@ -279,13 +281,18 @@ describe('Pagos export: refusals, the operator, restarts', () => {
     try {
       const one = (await exportsOf(fixed, payment.id)).transaction;
       assert.equal((await post(fixed, '/v1/pagos/exports/999999/retry')).status, 404);
-      const retried = await post(fixed, '/v1/pagos/exports/retry');
-      assert.equal(retried.status, 200);
-      assert.equal(retried.body.retried, 2);
+      assert.equal((await post(fixed, '/v1/pagos/exports/x1/retry')).status, 404);
+      // One by hand: the transaction, whose delivery then wakes its enrichment.
+      const single = await post(fixed, `/v1/pagos/exports/${one.id}/retry`);
+      assert.equal(single.status, 200, JSON.stringify(single.body));
       await delivered(fixed, pagos.sim, payment.id);
       const again = await post(fixed, `/v1/pagos/exports/${one.id}/retry`);
       assert.equal(again.status, 409);
       assert.equal(again.body.error.code, 'export_not_parked');
+      // The rest at once.
+      const retried = await post(fixed, '/v1/pagos/exports/retry');
+      assert.equal(retried.body.retried, 1);
+      await delivered(fixed, pagos.sim, other.payment.id);
     } finally {
       await fixed.close();
       await pagos.close();
@@ -336,7 +343,7 @@ describe('Pagos export: refusals, the operator, restarts', () => {
       assert.equal(claimed.length, 2);
       const { startOutboxWorker } = await import('../../server/outbox/worker.ts');
       const { pagosHandlers } = await import('../../server/pagos/export.ts');
-      const worker = startOutboxWorker({ db: stack.db, log: stack.log }, pagosHandlers({ db: stack.db, log: stack.log, pagos: stack.config.pagos! }), FAST);
+      const worker = startOutboxWorker({ db: stack.db, log: stack.log }, pagosHandlers({ pagos: stack.config.pagos! }), FAST);
       try {
         await new Promise((resolve) => setTimeout(resolve, 150));
         assert.equal(pagos.sim.transactions.size, 0, 'not while the lease holds');
@@ -365,6 +372,10 @@ describe('Pagos export: refusals, the operator, restarts', () => {
   });
 });
 
+/** The latest enrichment Pagos received for the transaction has `key` = `value`. */
+const enrichedWith = (reference: string, key: string, value: unknown) =>
+  t.stack.pagos.enrichments.filter((e) => e.transaction_id === reference).at(-1)?.metadata[key] === value;
+
 describe('Enrichment: the widget beacon and the merchant API', () => {
   const abandon = (session: { id: string; client_secret: string }, body: unknown, secret = session.client_secret) =>
     t.api.request(`/v1/checkout/sessions/${session.id}/abandon`, { method: 'POST', headers: t.api.publicHeaders(secret), body: JSON.stringify(body) });
@@ -376,7 +387,7 @@ describe('Enrichment: the widget beacon and the merchant API', () => {
     assert.equal(before.metadata.paykit_abandoned_step, undefined);
     const response = await abandon(session, { step: 'after_failure', payment_method: 'card', telemetry: { locale: 'en', device_class: 'desktop', ready_to_submit_ms: 9000 } });
     assert.equal(response.status, 202);
-    await eventually(async () => t.stack.pagos.enrichments.filter((e) => e.transaction_id === before.reference).at(-1)?.metadata.paykit_abandoned_step === 'after_failure');
+    await eventually(async () => enrichedWith(before.reference, 'paykit_abandoned_step', 'after_failure'));
     const view = await get(t.stack, `/v1/checkout/sessions/${session.id}`);
     assert.equal(view.body.abandonment.step, 'after_failure');
     assert.equal(view.body.abandonment.payment_method, 'card');
@@ -384,11 +395,27 @@ describe('Enrichment: the widget beacon and the merchant API', () => {
 
   it('a buyer who leaves before paying: kept on the session only (Pagos has no transaction to attach it to)', async () => {
     const session = (await t.api.createSession({ provider: 'pepper' })).body;
-    const sent = t.stack.pagos.enrichments.length;
+    await t.stack.outbox!.idle();
+    const [before] = await t.stack.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox`);
     assert.equal((await abandon(session, { step: 'payment_details' })).status, 202);
     assert.equal((await get(t.stack, `/v1/checkout/sessions/${session.id}`)).body.abandonment.step, 'payment_details');
-    assert.equal((await t.stack.db.query(`SELECT 1 FROM outbox o JOIN payments p ON p.id = o.subject WHERE p.session_id = $1`, [session.id])).length, 0);
-    assert.equal(t.stack.pagos.enrichments.length, sent);
+    const [after] = await t.stack.db.query<{ n: number; due: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'pending')::int AS due FROM outbox`);
+    assert.equal(after!.n, before!.n, 'nothing queued');
+    assert.equal(after!.due, 0);
+  });
+
+  it('a buyer who leaves with a PIX code and pays it from the bank app anyway: no abandonment on a success', async () => {
+    const session = (await t.api.createSession({ amount: 12990, currency: 'BRL' })).body;
+    const { body } = await t.api.confirm(session, { payment_method: { type: 'pix', pix: { name: 'Ana Souza', document: '529.982.247-25' } } });
+    assert.equal((await abandon(session, { step: 'pix_code', payment_method: 'pix' })).status, 202);
+    const shown = await delivered(t.stack, t.stack.pagos, body.id);
+    await eventually(async () => enrichedWith(shown.reference, 'paykit_abandoned_step', 'pix_code'));
+    await fetch(`${t.stack.sandboxUrl}/pagou/sandbox/transactions/${shown.reference}/pay`, { method: 'POST' });
+    const latest = await eventually(async () => {
+      const metadata = t.stack.pagos.enrichments.filter((e) => e.transaction_id === shown.reference).at(-1)?.metadata;
+      return metadata?.paykit_status === 'succeeded' ? metadata : null;
+    });
+    assert.equal(latest.paykit_abandoned_step, undefined);
   });
 
   it('the beacon: bad input is a 400 naming the field, a wrong secret 401, a paid session 409', async () => {
