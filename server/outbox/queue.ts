@@ -29,6 +29,9 @@ export interface OutboxRow {
   delivered_at: Date | null;
 }
 
+/** SET clauses making a row due now, with a fresh count of failures. */
+export const DUE_NOW = `status = 'pending', attempts = 0, run_after = now(), failing_since = NULL, updated_at = now()`;
+
 /**
  * Makes `topics`' work for `subject` due now: a new row, or the existing one with its version
  * bumped (whatever its state: a parked export is tried again with the new content). Work for one
@@ -39,8 +42,7 @@ export async function enqueue(tx: Queryable, topics: readonly Topic[], subject: 
   if (topics.length === 0) return;
   await tx.query(
     `INSERT INTO outbox (topic, subject, merchant_id) SELECT unnest($1::text[]), $2, $3
-     ON CONFLICT (topic, subject) DO UPDATE SET
-       version = outbox.version + 1, status = 'pending', attempts = 0, run_after = now(), failing_since = NULL, updated_at = now()`,
+     ON CONFLICT (topic, subject) DO UPDATE SET version = outbox.version + 1, ${DUE_NOW}`,
     [topics, subject, merchantId],
   );
 }

@@ -7,10 +7,10 @@ import type { AbandonSessionInput, EnrichmentInput, ExportSearch } from '../../c
 import { MAX_ENRICHMENT_KEYS } from '../../contract/api.ts';
 import type { MerchantAuth } from '../auth.ts';
 import { conflict, invalidRequest, notFound } from '../errors.ts';
-import { enqueue, ENRICHMENT_EXPORT, type OutboxRow } from '../outbox/queue.ts';
+import { DUE_NOW, enqueue, ENRICHMENT_EXPORT, type OutboxRow } from '../outbox/queue.ts';
 import type { Deps } from '../payments/service.ts';
 import type { SessionRow } from '../payments/rows.ts';
-import { ELIGIBILITY_DAYS } from './export.ts';
+import { ELIGIBILITY_DAYS, outsideEligibility } from './export.ts';
 import type { MetadataValue } from './enrichment.ts';
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
@@ -48,7 +48,7 @@ export async function enrichPayment(deps: Deps, auth: MerchantAuth, paymentId: s
       [paymentId, auth.merchantId],
     );
     if (!payment) throw notFound('payment', 'id');
-    if (Date.now() - new Date(payment.created_at).getTime() > ELIGIBILITY_DAYS * 24 * 3600_000) {
+    if (outsideEligibility(payment.created_at)) {
       throw conflict('enrichment_window_closed', `Pagos enriches payments for ${ELIGIBILITY_DAYS} days after they were made; this one is older.`);
     }
     const merged: Record<string, MetadataValue> = { ...payment.enrichment, ...set };
@@ -104,7 +104,7 @@ export async function listExports(deps: Deps, merchantId: string, query: ExportS
 export async function retryExports(deps: Deps, merchantId: string, id?: string) {
   if (id !== undefined && !/^[0-9]{1,18}$/.test(id)) throw notFound('export', 'id');
   const rows = await deps.db.query<OutboxRow>(
-    `UPDATE outbox SET status = 'pending', attempts = 0, run_after = now(), failing_since = NULL, updated_at = now()
+    `UPDATE outbox SET ${DUE_NOW}
       WHERE merchant_id = $1 AND topic LIKE 'pagos.%' AND status = 'parked' ${id === undefined ? '' : 'AND id = $2'}
       RETURNING *`,
     id === undefined ? [merchantId] : [merchantId, id],

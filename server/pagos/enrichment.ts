@@ -26,6 +26,8 @@ export function attemptLabel(attempt: number): string {
 /** The abandonment belongs to the session's last payment, when the buyer left after it. */
 function abandonment(payment: PaymentRow, session: SessionRow & Partial<AbandonColumns>, isLatest: boolean): Record<string, MetadataValue> {
   if (!isLatest || !session.abandoned_step || !session.abandoned_at) return {};
+  // Left, then paid anyway (a PIX paid from the bank app, a payment that was still processing).
+  if (payment.status === 'succeeded' || payment.status === 'requires_capture') return {};
   if (new Date(session.abandoned_at).getTime() < new Date(payment.created_at).getTime()) return {};
   return { paykit_abandoned_step: session.abandoned_step };
 }

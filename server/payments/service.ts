@@ -551,26 +551,25 @@ export async function applyOutcome(deps: Deps, paymentId: string, outcome: Provi
       errorFields: outcome.error?.fields ?? null,
     });
     // What Pagos sees may change without the status moving: the provider's reference, the checks.
-    let exported = Boolean(moved);
+    // (A move already queued the export.)
+    let changedFor: string | undefined;
     if (!moved && outcome.providerReference) {
-      const set = await tx.query<{ merchant_id: string }>(
+      const [set] = await tx.query<{ merchant_id: string }>(
         `UPDATE payments SET provider_reference = $2 WHERE id = $1 AND provider_reference IS NULL RETURNING merchant_id`,
         [paymentId, outcome.providerReference],
       );
-      if (set[0] && !exported) await enqueue(tx, PAYMENT_EXPORT, paymentId, set[0].merchant_id);
-      exported ||= set.length > 0;
+      changedFor ??= set?.merchant_id;
     }
     if (outcome.checks) {
-      const avs = outcome.checks.avs?.slice(0, 10) ?? null;
-      const cvv = outcome.checks.cvv?.slice(0, 10) ?? null;
-      const set = await tx.query<{ merchant_id: string }>(
+      const [set] = await tx.query<{ merchant_id: string }>(
         `UPDATE payments SET avs_result = COALESCE($2, avs_result), cvv_result = COALESCE($3, cvv_result)
           WHERE id = $1 AND (avs_result IS DISTINCT FROM COALESCE($2, avs_result) OR cvv_result IS DISTINCT FROM COALESCE($3, cvv_result))
           RETURNING merchant_id`,
-        [paymentId, avs, cvv],
+        [paymentId, outcome.checks.avs?.slice(0, 10) ?? null, outcome.checks.cvv?.slice(0, 10) ?? null],
       );
-      if (set[0] && !exported) await enqueue(tx, PAYMENT_EXPORT, paymentId, set[0].merchant_id);
+      changedFor ??= set?.merchant_id;
     }
+    if (!moved && changedFor) await enqueue(tx, PAYMENT_EXPORT, paymentId, changedFor);
     // The provider's own word (e.g. `refunded` after `paid`) even when our status does not move.
     // Only when it agrees with where the payment is, so a late, stale notification cannot overwrite it.
     await tx.query(`UPDATE payments SET provider_status = $2 WHERE id = $1 AND status = $3`, [paymentId, outcome.providerStatus.slice(0, 100), outcome.status]);

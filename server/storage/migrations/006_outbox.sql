@@ -35,6 +35,10 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (run_after) WHERE status = 'pending';
 CREATE INDEX outbox_merchant_status ON outbox (merchant_id, status, updated_at DESC);
 
+-- Every payment is exported, those made before this migration too.
+INSERT INTO outbox (topic, subject, merchant_id)
+  SELECT topic, p.id, p.merchant_id FROM payments p, unnest(ARRAY['pagos.transaction', 'pagos.enrichment']) AS topic;
+
 -- What the checkout saw when the buyer paid (contract/api.ts checkoutTelemetrySchema): locale,
 -- device class, time from ready to submit. No personal data.
 ALTER TABLE payments ADD COLUMN telemetry jsonb;

@@ -1,0 +1,121 @@
+/**
+ * The outbox worker on the real database (PGlite, or PostgreSQL with DATABASE_URL), with handlers
+ * of the test's own: a change during a send is sent again, several workers never handle a row
+ * twice, a delivery wakes the rows waiting for it.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, useTestStack } from './helpers.ts';
+import { enqueue, type OutboxRow, type Topic } from '../../server/outbox/queue.ts';
+import { startOutboxWorker, type Handler, type HandlerResult } from '../../server/outbox/worker.ts';
+
+const t = useTestStack({ outbox: false });
+const FAST = { pollMs: 10, backoffBaseMs: 10, backoffMaxMs: 50 };
+let counter = 0;
+const subject = () => `pay_outboxtest${(counter += 1)}`;
+const rowOf = async (topic: Topic, id: string) =>
+  (await t.stack.db.query<OutboxRow>(`SELECT * FROM outbox WHERE topic = $1 AND subject = $2`, [topic, id]))[0]!;
+const worker = (handlers: Partial<Record<Topic, Handler>>) => startOutboxWorker({ db: t.stack.db, log: t.stack.log }, handlers, FAST);
+
+describe('outbox worker', () => {
+  it('a change while its row is being sent: the send is not booked, and the new version goes too', async () => {
+    const id = subject();
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const sent: number[] = [];
+    const running = worker({
+      'pagos.transaction': async (row) => {
+        if (row.subject !== id) return { kind: 'delivered' };
+        sent.push(row.version);
+        if (sent.length === 1) await blocked;
+        return { kind: 'delivered', status: 200 };
+      },
+    });
+    try {
+      await enqueue(t.stack.db, ['pagos.transaction'], id, t.stack.keys.merchantId);
+      await eventually(async () => sent.length === 1);
+      await enqueue(t.stack.db, ['pagos.transaction'], id, t.stack.keys.merchantId);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(sent, [1], 'no second send while the first holds the lease');
+      release();
+      await eventually(async () => (await rowOf('pagos.transaction', id)).status === 'delivered' && sent.length === 2);
+      assert.deepEqual(sent, [1, 2]);
+      assert.equal((await rowOf('pagos.transaction', id)).version, 2);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('three workers share 60 rows: each handled exactly once', async () => {
+    const ids = Array.from({ length: 60 }, subject);
+    const seen = new Map<string, number>();
+    const handler: Handler = async (row) => {
+      if (!ids.includes(row.subject)) return { kind: 'delivered' };
+      seen.set(row.subject, (seen.get(row.subject) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return { kind: 'delivered', status: 200 };
+    };
+    for (const id of ids) await enqueue(t.stack.db, ['pagos.transaction'], id, t.stack.keys.merchantId);
+    const workers = [worker({ 'pagos.transaction': handler }), worker({ 'pagos.transaction': handler }), worker({ 'pagos.transaction': handler })];
+    try {
+      await eventually(async () => seen.size === 60, 10_000);
+      await Promise.all(workers.map((w) => w.idle()));
+      assert.deepEqual([...new Set(seen.values())], [1]);
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+    }
+  });
+
+  it('a row waiting on another is woken by its delivery, even when it decided to wait during that delivery', async () => {
+    const id = subject();
+    let transactionDone = false;
+    const order: string[] = [];
+    const running = worker({
+      'pagos.transaction': async (row): Promise<HandlerResult> => {
+        if (row.subject !== id) return { kind: 'delivered' };
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        transactionDone = true;
+        order.push('transaction');
+        return { kind: 'delivered', status: 200, wake: ['pagos.enrichment'] };
+      },
+      'pagos.enrichment': async (row): Promise<HandlerResult> => {
+        if (row.subject !== id) return { kind: 'delivered' };
+        if (!transactionDone) {
+          // Decides to wait while the transaction is still on its way, and books it late.
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          return { kind: 'wait', reason: 'waiting for its transaction' };
+        }
+        order.push('enrichment');
+        return { kind: 'delivered', status: 201 };
+      },
+    });
+    try {
+      await enqueue(t.stack.db, ['pagos.transaction', 'pagos.enrichment'], id, t.stack.keys.merchantId);
+      await eventually(async () => (await rowOf('pagos.enrichment', id)).status === 'delivered', 5000);
+      assert.deepEqual(order, ['transaction', 'enrichment']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a handler that throws is retried, with the error kept for the operator', async () => {
+    const id = subject();
+    let calls = 0;
+    const running = worker({
+      'pagos.transaction': async (row) => {
+        if (row.subject !== id) return { kind: 'delivered' };
+        calls += 1;
+        if (calls === 1) throw new Error('boom');
+        return { kind: 'delivered', status: 200 };
+      },
+    });
+    try {
+      await enqueue(t.stack.db, ['pagos.transaction'], id, t.stack.keys.merchantId);
+      await eventually(async () => (await rowOf('pagos.transaction', id)).status === 'delivered');
+      assert.equal(calls, 2);
+      assert.ok(t.stack.log.lines!.some((line) => line.includes('outbox handler failed') && line.includes('boom')));
+    } finally {
+      await running.close();
+    }
+  });
+});
