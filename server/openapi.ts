@@ -1,6 +1,16 @@
 /** The OpenAPI document, generated from the wire contract (contract/api.ts, contract/invoice.ts) so the two cannot drift. */
 import * as z from 'zod/mini';
-import { captureSchema, confirmSessionSchema, createSessionSchema, paymentSearchSchema, refundSchema, surchargeQuoteSchema } from '../contract/api.ts';
+import {
+  abandonSessionSchema,
+  captureSchema,
+  confirmSessionSchema,
+  createSessionSchema,
+  enrichmentSchema,
+  exportSearchSchema,
+  paymentSearchSchema,
+  refundSchema,
+  surchargeQuoteSchema,
+} from '../contract/api.ts';
 import { invoiceCheckoutSchema, invoiceInputSchema, invoiceSearchSchema } from '../contract/invoice.ts';
 
 const schema = (type: z.ZodMiniType) => {
@@ -36,6 +46,8 @@ export function openApiDocument(serverUrl: string) {
         Capture: schema(captureSchema),
         Refund: schema(refundSchema),
         SurchargeQuote: schema(surchargeQuoteSchema),
+        AbandonSession: schema(abandonSessionSchema),
+        Enrichment: schema(enrichmentSchema),
         Invoice: schema(invoiceInputSchema),
         InvoiceCheckout: schema(invoiceCheckoutSchema),
         Error: {
@@ -70,6 +82,15 @@ export function openApiDocument(serverUrl: string) {
           parameters: [id, clientSecret, idempotencyKey],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ConfirmSession' } } } },
           responses: { 200: json('The payment'), 400: error, 401: error, 403: error, 409: error, 422: error, 503: error },
+        },
+      },
+      '/v1/checkout/sessions/{id}/abandon': {
+        post: {
+          summary: 'The buyer left with the payment unfinished: where, for the Pagos enrichment (from the payment frame, on pagehide)',
+          security: [{ publishableKey: [] }],
+          parameters: [id, clientSecret],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AbandonSession' } } } },
+          responses: { 202: json('{ recorded: true }'), 400: error, 401: error, 404: error, 409: error },
         },
       },
       '/v1/checkout/sessions/{id}/surcharge': {
@@ -180,6 +201,29 @@ export function openApiDocument(serverUrl: string) {
           responses: { 201: json('The refund'), 400: error, 402: error, 404: error, 409: error },
         },
         get: { summary: 'The refunds of a payment', security: [{ secretKey: [] }], parameters: [id], responses: { 200: json('A list of refunds'), 404: error } },
+      },
+      '/v1/payments/{id}/enrichment': {
+        post: {
+          summary: 'Label a payment in Pagos (merged into its labels; null removes one); exported as its enrichment',
+          security: [{ secretKey: [] }],
+          parameters: [id, idempotencyKey],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Enrichment' } } } },
+          responses: { 200: json('{ object: "payment_enrichment", payment, metadata }'), 400: error, 404: error, 409: error },
+        },
+      },
+      '/v1/pagos/exports': {
+        get: {
+          summary: 'The Pagos export\'s deliveries (transactions and enrichments), newest change first, with counts per state; a parked one says why',
+          security: [{ secretKey: [] }],
+          parameters: searchParameters(exportSearchSchema),
+          responses: { 200: json('{ object: "list", enabled, counts, data }'), 400: error, 401: error },
+        },
+      },
+      '/v1/pagos/exports/retry': {
+        post: { summary: 'Send every parked delivery again', security: [{ secretKey: [] }], responses: { 200: json('{ object: "list", retried, data }'), 401: error } },
+      },
+      '/v1/pagos/exports/{id}/retry': {
+        post: { summary: 'Send one parked delivery again', security: [{ secretKey: [] }], parameters: [id], responses: { 200: json('The delivery'), 404: error, 409: error } },
       },
     },
   };
