@@ -43,8 +43,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function latency() {
-  const stack = await startStack({ quiet: true, logLevel: 'warn', ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL, schema: `bench_${Date.now()}` } : {}) });
+/**
+ * `pagos`: with the Pagos export on (the default), its worker sends every payment to the Pagos
+ * sandbox, which runs in this same process, while the payments are timed: the export's cost on
+ * the payment path, sandbox included. Off: the payment path alone.
+ */
+async function latency(pagos: boolean) {
+  const stack = await startStack({
+    quiet: true,
+    logLevel: 'warn',
+    env: { ...process.env, PAGOS_EXPORT: pagos ? 'on' : 'off' },
+    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL, schema: `bench_${Date.now()}` } : {}),
+  });
   const year = new Date().getUTCFullYear() + 3;
   const card = { number: '4242424242424242', exp_month: 12, exp_year: year, cvc: '123', name: 'Ada Lovelace' };
   const direct = async () => {
@@ -101,10 +111,12 @@ console.log('| --- | --- | --- | --- |');
 console.log(`| widget.js (merchant page) | ${kb(sizes.host.raw)} | ${kb(sizes.host.gzip)} | 8 KB |`);
 console.log(`| frame (card path) | ${kb(sizes.frame.raw)} | ${kb(sizes.frame.gzip)} | 30 KB |`);
 
-const { database, directTimes, paykitTimes } = await latency();
-console.log(`\n## Server overhead (${database}, ${ITERATIONS} sequential payments after ${WARMUP} warm-up)\n`);
-console.log('| path | p50 | p99 |');
-console.log('| --- | --- | --- |');
-console.log(`| simulator called directly (1 request) | ${ms(percentile(directTimes, 50))} | ${ms(percentile(directTimes, 99))} |`);
-console.log(`| Paykit: create session + confirm (2 requests) | ${ms(percentile(paykitTimes, 50))} | ${ms(percentile(paykitTimes, 99))} |`);
-console.log(`| overhead added by Paykit | ${ms(percentile(paykitTimes, 50) - percentile(directTimes, 50))} | ${ms(percentile(paykitTimes, 99) - percentile(directTimes, 99))} |`);
+for (const pagos of [true, false]) {
+  const { database, directTimes, paykitTimes } = await latency(pagos);
+  console.log(`\n## Server overhead (${database}, Pagos export ${pagos ? 'on' : 'off'}, ${ITERATIONS} sequential payments after ${WARMUP} warm-up)\n`);
+  console.log('| path | p50 | p99 |');
+  console.log('| --- | --- | --- |');
+  console.log(`| simulator called directly (1 request) | ${ms(percentile(directTimes, 50))} | ${ms(percentile(directTimes, 99))} |`);
+  console.log(`| Paykit: create session + confirm (2 requests) | ${ms(percentile(paykitTimes, 50))} | ${ms(percentile(paykitTimes, 99))} |`);
+  console.log(`| overhead added by Paykit | ${ms(percentile(paykitTimes, 50) - percentile(directTimes, 50))} | ${ms(percentile(paykitTimes, 99) - percentile(directTimes, 99))} |`);
+}
