@@ -12,7 +12,6 @@
  *   method come from the server's own records, the rest from the widget (contract/api.ts
  *   `checkoutTelemetrySchema`).
  */
-import type { CheckoutTelemetry } from '../../contract/api.ts';
 import type { PaymentRow, SessionRow } from '../payments/rows.ts';
 
 export type MetadataValue = string | number | boolean;
@@ -24,7 +23,7 @@ export function attemptLabel(attempt: number): string {
 }
 
 /** The abandonment belongs to the session's last payment, when the buyer left after it. */
-function abandonment(payment: PaymentRow, session: SessionRow & Partial<AbandonColumns>, isLatest: boolean): Record<string, MetadataValue> {
+function abandonment(payment: PaymentRow, session: SessionRow, isLatest: boolean): Record<string, MetadataValue> {
   if (!isLatest || !session.abandoned_step || !session.abandoned_at) return {};
   // Left, then paid anyway (a PIX paid from the bank app, a payment that was still processing).
   if (payment.status === 'succeeded' || payment.status === 'requires_capture') return {};
@@ -32,16 +31,9 @@ function abandonment(payment: PaymentRow, session: SessionRow & Partial<AbandonC
   return { paykit_abandoned_step: session.abandoned_step };
 }
 
-export interface AbandonColumns {
-  abandoned_step: string | null;
-  abandoned_method: string | null;
-  abandoned_at: Date | string | null;
-  abandoned_telemetry: CheckoutTelemetry | null;
-}
-
 export function enrichmentMetadata(
-  payment: PaymentRow & { telemetry?: CheckoutTelemetry | null; enrichment?: Record<string, MetadataValue> | null },
-  session: SessionRow & Partial<AbandonColumns>,
+  payment: PaymentRow,
+  session: SessionRow,
   isLatest = true,
 ): Record<string, MetadataValue> {
   const telemetry = payment.telemetry ?? {};

@@ -21,8 +21,7 @@ import type { OutboxRow, Topic } from '../outbox/queue.ts';
 import { digestOf, type Handler, type HandlerResult } from '../outbox/worker.ts';
 import { providerOrderId } from '../payments/service.ts';
 import { pagosTransaction } from './mapping.ts';
-import { enrichmentMetadata, type AbandonColumns, type MetadataValue } from './enrichment.ts';
-import type { CheckoutTelemetry } from '../../contract/api.ts';
+import { enrichmentMetadata } from './enrichment.ts';
 
 export interface PagosConfig {
   /** Both APIs' base URL (the ingestion host; the sandbox serves both). */
@@ -40,8 +39,8 @@ const DAY_MS = 24 * 3600_000;
 const ENRICHMENT: readonly Topic[] = ['pagos.enrichment'];
 
 interface Loaded {
-  payment: PaymentRow & { telemetry: CheckoutTelemetry | null; enrichment: Record<string, MetadataValue> };
-  session: SessionRow & AbandonColumns;
+  payment: PaymentRow;
+  session: SessionRow;
   threeDsAttempted: boolean;
   refunded: boolean;
   /** The session's last payment (an abandonment is told about it). */

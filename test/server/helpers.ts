@@ -59,6 +59,20 @@ export function client(stack: Stack) {
     async payment(id: string) {
       return json(await stack.app.request(`/v1/payments/${id}`, { headers: secretHeaders }));
     },
+    /** A POST with the secret key (a JSON body when one is given). */
+    async post(path: string, body?: unknown, headers: Record<string, string> = {}) {
+      return json(
+        await stack.app.request(path, {
+          method: 'POST',
+          headers: { ...secretHeaders, ...headers },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      );
+    },
+    /** A GET with the secret key. */
+    async get(path: string) {
+      return json(await stack.app.request(path, { headers: secretHeaders }));
+    },
     json,
   };
 }

@@ -9,15 +9,8 @@ import { useTestStack } from './helpers.ts';
 
 const t = useTestStack();
 
-const post = async (path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  t.api.json(
-    await t.api.request(path, {
-      method: 'POST',
-      headers: { ...t.api.secretHeaders, ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }),
-  );
-const get = async (path: string) => t.api.json(await t.api.request(path, { headers: t.api.secretHeaders }));
+const post = (path: string, body?: unknown, headers?: Record<string, string>) => t.api.post(path, body, headers);
+const get = (path: string) => t.api.get(path);
 
 describe('search payments', () => {
   it('filters by status, amount range, order id, last 4, provider and created date, newest first with cursor pages', async () => {

@@ -10,14 +10,7 @@ import { card, useTestStack } from './helpers.ts';
 
 const t = useTestStack();
 
-const post = async (path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  t.api.json(
-    await t.api.request(path, {
-      method: 'POST',
-      headers: { ...t.api.secretHeaders, ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }),
-  );
+const post = (path: string, body?: unknown, headers?: Record<string, string>) => t.api.post(path, body, headers);
 
 const pepperSession = async (body: Record<string, unknown> = {}) => {
   const created = await t.api.createSession({ provider: 'pepper', ...body });
