@@ -54,6 +54,11 @@ export interface StackOptions {
   /** How long one Pagos request may take before it is retried (10 s). */
   pagosTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /**
+   * An existing merchant's keys, used instead of creating one: a second instance on the same
+   * database (with the same PAYKIT_SECRET) serves the same merchant.
+   */
+  merchant?: MerchantKeys;
 }
 
 export interface Stack {
@@ -191,7 +196,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const app = createApp({ db, config, log, adapters });
   pay.use(app.fetch);
   const outbox =
-    options.outbox === false || !config.pagos
+    // PAYKIT_WORKER=off: this process only answers requests; `server/worker.ts` runs the outbox elsewhere.
+    options.outbox === false || env.PAYKIT_WORKER === 'off' || !config.pagos
       ? null
       : startOutboxWorker({ db, log }, pagosHandlers({ pagos: config.pagos }), {
           // One connection on PGlite, shared with the payments; a pool on PostgreSQL.
@@ -204,7 +210,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     demo.url.replace('localhost', '127.0.0.1'),
     ...(env.PAYKIT_ALLOWED_ORIGINS ? env.PAYKIT_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : []),
   ];
-  const keys: MerchantKeys = options.dataDir
+  const keys: MerchantKeys = options.merchant
+    ? options.merchant
+    : options.dataDir
     ? await ensureDevMerchant(db, options.dataDir, allowedOrigins)
     : await createMerchant(db, { name: 'Paykit Demo Store', allowedOrigins });
 
