@@ -9,6 +9,7 @@ import { requireSecretKey, type AuthEnv } from '../auth.ts';
 import type { Deps } from '../payments/service.ts';
 import { parseQuery } from '../validation.ts';
 import { exportView, listExports, retryExports } from '../pagos/api.ts';
+import { respondOnce } from './once.ts';
 
 export function exportRoutes(deps: Deps) {
   const app = new Hono<AuthEnv>();
@@ -17,15 +18,19 @@ export function exportRoutes(deps: Deps) {
   app.get('/', async (c) => c.json(await listExports(deps, c.var.auth.merchantId, parseQuery(c.req.query(), exportSearchSchema))));
 
   /** Every parked delivery of the merchant's, due again now. */
-  app.post('/retry', async (c) => {
-    const rows = await retryExports(deps, c.var.auth.merchantId);
-    return c.json({ object: 'list', retried: rows.length, data: rows.map(exportView) });
-  });
+  app.post('/retry', (c) =>
+    respondOnce(deps, c, async () => {
+      const rows = await retryExports(deps, c.var.auth.merchantId);
+      return { status: 200, body: { object: 'list', retried: rows.length, data: rows.map(exportView) } };
+    }),
+  );
 
-  app.post('/:id/retry', async (c) => {
-    const [row] = await retryExports(deps, c.var.auth.merchantId, c.req.param('id'));
-    return c.json(exportView(row!));
-  });
+  app.post('/:id/retry', (c) =>
+    respondOnce(deps, c, async () => {
+      const [row] = await retryExports(deps, c.var.auth.merchantId, c.req.param('id'));
+      return { status: 200, body: exportView(row!) };
+    }),
+  );
 
   return app;
 }

@@ -4,7 +4,8 @@ import * as z from 'zod/mini';
 import { requireSecretKey, type AuthEnv } from '../auth.ts';
 import { notFound } from '../errors.ts';
 import type { Deps } from '../payments/service.ts';
-import { parseJsonBody, readRawBody } from '../validation.ts';
+import { parseJsonBody } from '../validation.ts';
+import { respondOnce } from './once.ts';
 
 const originSchema = z.string().check(z.regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin such as https://shop.example'));
 const updateSchema = z.strictObject({ allowed_origins: z.array(originSchema).check(z.maxLength(50)) });
@@ -21,15 +22,15 @@ export function keyRoutes(deps: Deps) {
     return c.json({ object: 'list', data: rows.map((row) => ({ object: 'publishable_key', key: row.publishable_key, livemode: row.mode === 'live', allowed_origins: row.allowed_origins })) });
   });
 
-  app.post('/:key', async (c) => {
-    const input = parseJsonBody(await readRawBody(c), updateSchema);
+  app.post('/:key', (c) => respondOnce(deps, c, async (raw) => {
+    const input = parseJsonBody(raw, updateSchema);
     const rows = await deps.db.query<{ publishable_key: string; allowed_origins: string[] }>(
       `UPDATE api_keys SET allowed_origins = $3 WHERE publishable_key = $1 AND merchant_id = $2 AND revoked_at IS NULL
        RETURNING publishable_key, allowed_origins`,
       [c.req.param('key'), c.var.auth.merchantId, [...new Set(input.allowed_origins)]],
     );
     if (!rows[0]) throw notFound('publishable key', 'key');
-    return c.json({ object: 'publishable_key', key: rows[0].publishable_key, allowed_origins: rows[0].allowed_origins });
-  });
+    return { status: 200, body: { object: 'publishable_key', key: rows[0].publishable_key, allowed_origins: rows[0].allowed_origins } };
+  }));
   return app;
 }

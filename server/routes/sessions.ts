@@ -119,8 +119,10 @@ export function sessionRoutes(deps: Deps) {
   /** The widget's beacon when the buyer leaves with the payment unfinished (server/pagos/api.ts). */
   app.post('/:id/abandon', publicOnly, async (c) => {
     const session = await buyerSession(c);
-    await recordAbandonment(deps, session, parseJsonBody(await readRawBody(c), abandonSessionSchema));
-    return c.json({ recorded: true }, 202);
+    return once(c, async (raw) => {
+      await recordAbandonment(deps, session, parseJsonBody(raw, abandonSessionSchema));
+      return { status: 202, body: { recorded: true } };
+    });
   });
 
   app.post('/:id/confirm', publicOnly, async (c) => {
