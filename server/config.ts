@@ -15,6 +15,7 @@
  * | PEPPER_BASE_URL / PEPPER_API_KEY | Pepper gateway credentials (US cards, ACH, APMs, saved cards, surcharges); the private `api_…` key | the sandbox simulator |
  * | PAGOS_BASE_URL / PAGOS_API_KEY | Pagos (analytics): every payment exported, with the checkout's metadata; one base URL for both APIs | the sandbox simulator |
  * | PAGOS_EXPORT | `off` to export nothing (payments still queue, and go once it is on again) | on |
+ * | PAYKIT_WORKER | `off`: this process runs no outbox worker (run `server/worker.ts` beside it; PostgreSQL only) | on |
  * | LOG_LEVEL | debug, info, warn, error | info |
  */
 import type { Level } from './log.ts';
