@@ -1,0 +1,26 @@
+/**
+ * The soak's payment server, in a process of its own (bench/soak.ts forks it): the same
+ * `startStack` as `npm start`, on DATABASE_URL, with every provider pointed at the soak's
+ * simulator process by the usual environment variables. Its logs go to stdout (the soak writes
+ * them to a file, as a deployment would). Tells the soak its URL and keys over the IPC channel,
+ * and on request how late its event loop ran (what a buyer's request waits before it is even
+ * looked at: the outbox worker's work in this process shows up here).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startStack } from '../server/stack.ts';
+
+const stack = await startStack({ databaseUrl: process.env.DATABASE_URL! });
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+process.on('message', (message) => {
+  if (message === 'reset') delay.reset();
+  if (message === 'loop-delay') {
+    const ms = (ns: number) => ns / 1e6;
+    process.send!({ loopDelay: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } });
+  }
+});
+process.send!({ payUrl: stack.payUrl, demoUrl: stack.demoUrl, keys: stack.keys, worker: stack.outbox !== null });
+process.on('SIGTERM', async () => {
+  await stack.close();
+  process.exit(0);
+});

@@ -1,0 +1,413 @@
+/**
+ * `npm run soak`: sustained load, the README's figures. Open loop: payments arrive at a fixed
+ * rate whatever the server's answers do (a slow server gets a queue, not fewer payments, so its
+ * latency is not hidden), each one a session created with the secret key and confirmed with a
+ * card, as a merchant backend and a buyer's frame would.
+ *
+ *   bash scripts/with-postgres.sh npm run soak                         # 200 payments/s for 10 minutes
+ *   npm run soak -- --rate 50 --duration 20s                           # a short run
+ *   npm run soak -- --provider pepper --worker inline
+ *
+ * Flags: --rate N (payments/s, 200), --duration 10m|20s|N seconds (10m), --warmup (10% of the
+ * duration, at most 30 s; not counted), --provider payagency|pepper (payagency),
+ * --worker separate|inline (separate: the outbox worker, the Pagos export, runs in its own
+ * process, server/worker.ts; inline: in the API process, as `npm start` does), --profile (the
+ * payment server writes a V8 CPU profile, .cpuprofile, next to the logs: open it in Chrome's
+ * DevTools, or `node bench/profile-top.ts FILE` for the functions that cost most).
+ *
+ * Processes: PostgreSQL (scripts/with-postgres.sh starts a throwaway one when DATABASE_URL is
+ * unset: this script then runs itself under it), the payment server (bench/soak-server.ts), the
+ * provider simulators (bench/soak-sandbox.ts), the worker, and this one, the load generator.
+ * Everything writes into DATABASE_URL's database: give it a throwaway one.
+ *
+ * Paykit's overhead: the confirm's latency against the provider call made straight to the
+ * simulator under the same load (one direct call for every tenth payment, PayAgency's: the
+ * body `npm run bench` sends) and against the simulator's own handling time of Paykit's calls,
+ * which the simulator process records.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// --- flags ----------------------------------------------------------------------------------
+
+function flag(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const index = args.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+  if (index < 0) return undefined;
+  const arg = args[index]!;
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1];
+}
+
+function seconds(value: string, name: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
+  if (!match) throw new Error(`--${name}: ${value} is not a duration such as 20s, 10m or 600`);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
+}
+
+const rate = Number(flag('rate') ?? 200);
+const duration = seconds(flag('duration') ?? '10m', 'duration');
+const warmup = flag('warmup') ? seconds(flag('warmup')!, 'warmup') : Math.min(30, duration * 0.1);
+const provider = flag('provider') ?? 'payagency';
+const workerMode = flag('worker') ?? 'separate';
+const profile = process.argv.includes('--profile');
+if (!(rate > 0) || !(duration > 0)) throw new Error('--rate and --duration must be positive');
+if (provider !== 'payagency' && provider !== 'pepper') throw new Error('--provider: payagency or pepper');
+if (workerMode !== 'separate' && workerMode !== 'inline') throw new Error('--worker: separate or inline');
+
+// No database given: a throwaway PostgreSQL of the project's own, with this script inside it.
+if (!process.env.DATABASE_URL) {
+  const child = spawn('bash', [path.join(ROOT, 'scripts/with-postgres.sh'), process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  });
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await soak(process.env.DATABASE_URL);
+  // Keep-alive sockets to the stopped servers would keep the process up.
+  process.exit(0);
+}
+
+// --- processes ------------------------------------------------------------------------------
+
+async function start<T>(script: string, env: NodeJS.ProcessEnv, logFile: string, execArgv: string[] = []): Promise<{ child: ChildProcess; message: T }> {
+  const log = openSync(logFile, 'a');
+  const child = fork(path.join(ROOT, script), [], { cwd: ROOT, env, execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', log, log, 'ipc'] });
+  const message = await new Promise<T>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as T));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready; see ${logFile}`)));
+  });
+  child.removeAllListeners('exit');
+  return { child, message };
+}
+
+/** CPU seconds a process has used (user + system), from /proc; null where there is no /proc. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of the PostgreSQL server listening on `port` and all its backends, from /proc. */
+function postgresCpuSeconds(port: string): number | null {
+  try {
+    const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+    const postmaster = pids.find((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args.some((arg) => arg.endsWith('postgres')) && args.includes('-p') && args[args.indexOf('-p') + 1] === port;
+      } catch {
+        return false;
+      }
+    });
+    if (!postmaster) return null;
+    let total = cpuSeconds(Number(postmaster)) ?? 0;
+    for (const pid of pids) {
+      try {
+        if (/^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] === postmaster) total += cpuSeconds(Number(pid)) ?? 0;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+/** The whole machine's busy and total CPU time, from /proc/stat. */
+function machineCpu(): { busy: number; total: number } | null {
+  try {
+    const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const numbers = values.map(Number);
+    const total = numbers.reduce((a, b) => a + b, 0);
+    return { busy: total - numbers[3]! - (numbers[4] ?? 0), total };
+  } catch {
+    return null;
+  }
+}
+
+// --- the load -------------------------------------------------------------------------------
+
+interface Sample {
+  /** Seconds since the run began that the payment was due to start. */
+  due: number;
+  /** Seconds since the run began that it ended. */
+  ended: number;
+  createMs: number;
+  confirmMs: number;
+  /** From when it was due to its answer: includes any wait in the generator. */
+  totalMs: number;
+  error: string | null;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+async function soak(databaseUrl: string) {
+  const logs = await mkdtemp(path.join(tmpdir(), 'paykit-soak-'));
+  const credentials = {
+    PAYAGENCY_SECRET_KEY: `sk_sandbox_${randomBytes(12).toString('hex')}`,
+    PAGOU_TOKEN: `pagou_sandbox_${randomBytes(12).toString('hex')}`,
+    PEPPER_API_KEY: `api_sandbox${randomBytes(12).toString('hex')}`,
+    PAGOS_API_KEY: `pagos_sandbox_${randomBytes(12).toString('hex')}`,
+  };
+  const children: ChildProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+  try {
+    const sandbox = await start<{ url: string }>('bench/soak-sandbox.ts', { ...process.env, ...credentials }, path.join(logs, 'sandbox.log'));
+    children.push(sandbox.child);
+    const sandboxUrl = sandbox.message.url;
+    const serverEnv = {
+      ...process.env,
+      ...credentials,
+      DATABASE_URL: databaseUrl,
+      PAYKIT_SECRET: randomBytes(32).toString('base64url'),
+      PAYAGENCY_BASE_URL: `${sandboxUrl}/payagency`,
+      PAGOU_BASE_URL: `${sandboxUrl}/pagou`,
+      PEPPER_BASE_URL: `${sandboxUrl}/pepper`,
+      PAGOS_BASE_URL: `${sandboxUrl}/pagos`,
+      PAYKIT_WORKER: workerMode === 'separate' ? 'off' : 'on',
+    };
+    const server = await start<{ payUrl: string; demoUrl: string; keys: { secret: string; publishable: string } }>(
+      'bench/soak-server.ts',
+      serverEnv,
+      path.join(logs, 'server.log'),
+      profile ? ['--cpu-prof', `--cpu-prof-dir=${logs}`] : [],
+    );
+    children.push(server.child);
+    let worker: ChildProcess | undefined;
+    if (workerMode === 'separate') {
+      const log = openSync(path.join(logs, 'worker.log'), 'a');
+      worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: serverEnv, execArgv: ['--import', 'tsx'], stdio: ['ignore', log, log, 'ipc'] });
+      children.push(worker);
+    }
+    const { payUrl, demoUrl, keys } = server.message;
+    console.error(`soak: ${rate} payments/s for ${duration} s (${warmup} s warm-up), ${provider}, worker ${workerMode}; logs in ${logs}`);
+
+    const year = new Date().getUTCFullYear() + 3;
+    const cardNumber = provider === 'pepper' ? '4111111111111111' : '4242424242424242';
+    const card = { number: cardNumber, exp_month: 12, exp_year: year, cvc: '123', name: 'Ada Lovelace' };
+    const sessionBody = JSON.stringify({
+      amount: 1500,
+      currency: 'USD',
+      ...(provider === 'pepper' ? { provider: 'pepper' } : {}),
+      return_url: `${demoUrl}/complete`,
+      customer: { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' },
+    });
+    const confirmBody = JSON.stringify({ payment_method: { type: 'card', card } });
+    const directBody = JSON.stringify({
+      first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', currency: 'USD', amount: '15.00', ip_address: '127.0.0.1',
+      response_url: `${payUrl}/return/x/y`, card_number: '4242424242424242', card_expiry_month: '12', card_expiry_year: String(year), card_cvv: '123',
+    });
+    const timeout = () => AbortSignal.timeout(30_000);
+
+    const samples: Sample[] = [];
+    const direct: { due: number; ms: number }[] = [];
+    let inFlight = 0;
+    let dropped = 0;
+    const MAX_IN_FLIGHT = 10_000;
+    const began = performance.now();
+    const now = () => (performance.now() - began) / 1000;
+
+    const payment = async (due: number) => {
+      let createMs = NaN;
+      let confirmMs = NaN;
+      let error: string | null = null;
+      try {
+        let t = performance.now();
+        const created = await fetch(`${payUrl}/v1/checkout/sessions`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${keys.secret}`, 'Content-Type': 'application/json' },
+          body: sessionBody,
+          signal: timeout(),
+        });
+        const session = (await created.json()) as { id: string; client_secret: string };
+        createMs = performance.now() - t;
+        if (created.status !== 201) throw new Error(`create ${created.status}`);
+        t = performance.now();
+        const confirmed = await fetch(`${payUrl}/v1/checkout/sessions/${session.id}/confirm`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${keys.publishable}`, 'X-Client-Secret': session.client_secret, 'Content-Type': 'application/json', Origin: demoUrl },
+          body: confirmBody,
+          signal: timeout(),
+        });
+        const result = (await confirmed.json()) as { status?: string; error?: { code?: string } };
+        confirmMs = performance.now() - t;
+        if (confirmed.status !== 200) throw new Error(`confirm ${confirmed.status} ${result.error?.code ?? ''}`.trim());
+        if (result.status !== 'succeeded') throw new Error(`confirm status ${result.status}`);
+      } catch (caught) {
+        error = caught instanceof Error ? (caught.name === 'TimeoutError' ? 'timeout (30 s)' : caught.message) : String(caught);
+      }
+      const ended = now();
+      samples.push({ due, ended, createMs, confirmMs, totalMs: (ended - due) * 1000, error });
+    };
+
+    const directCall = async (due: number) => {
+      const t = performance.now();
+      try {
+        const response = await fetch(`${sandboxUrl}/payagency/v1/test/transaction`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${credentials.PAYAGENCY_SECRET_KEY}` },
+          body: directBody,
+          signal: timeout(),
+        });
+        if (((await response.json()) as { status: number }).status !== 200) return;
+        direct.push({ due, ms: performance.now() - t });
+      } catch {
+        // A failed direct call is not a Paykit error: it is left out of the simulator's figures.
+      }
+    };
+
+    let cpuAtWarmup: { pids: (number | null)[]; machine: ReturnType<typeof machineCpu> } | null = null;
+    const pgPort = new URL(databaseUrl).port || '5432';
+    const pids = () => [cpuSeconds(server.child.pid), cpuSeconds(sandbox.child.pid), cpuSeconds(worker?.pid), cpuSeconds(process.pid), postgresCpuSeconds(pgPort)];
+    let resetDone = false;
+
+    // The arrival clock: every millisecond or so, start every payment that is due by now.
+    const total = Math.round(rate * duration);
+    let launched = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const elapsed = now();
+        if (!resetDone && elapsed >= warmup) {
+          resetDone = true;
+          cpuAtWarmup = { pids: pids(), machine: machineCpu() };
+          void fetch(`${sandboxUrl}/soak/reset`, { method: 'POST' });
+          server.child.send('reset');
+        }
+        const due = Math.min(total, Math.floor(elapsed * rate) + 1);
+        while (launched < due) {
+          const at = launched / rate;
+          if (inFlight >= MAX_IN_FLIGHT) {
+            dropped += 1;
+          } else {
+            inFlight += 1;
+            void payment(at).finally(() => (inFlight -= 1));
+            if (provider === 'payagency' && launched % 10 === 0) void directCall(at);
+          }
+          launched += 1;
+        }
+        if (launched < total) setTimeout(tick, 1);
+        else resolve();
+      };
+      tick();
+    });
+    const cpuAtEnd = { pids: pids(), machine: machineCpu() };
+    const stats = (await (await fetch(`${sandboxUrl}/soak/stats`)).json()) as { handling: number[]; exports: number };
+    const loopDelay = await new Promise<{ p50: number; p99: number; max: number }>((resolve) => {
+      server.child.once('message', (m) => resolve((m as { loopDelay: { p50: number; p99: number; max: number } }).loopDelay));
+      server.child.send('loop-delay');
+    });
+    // Let the payments in flight finish (their latency counts), then the export catch up a little.
+    const drainUntil = Date.now() + 35_000;
+    while (inFlight > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const outbox = (await client.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status`)).rows;
+    await client.end();
+
+    report({ samples, direct, handling: stats.handling, exports: stats.exports, dropped, cpuAtWarmup, cpuAtEnd, outbox, logs, loopDelay });
+  } finally {
+    await stopAll();
+  }
+}
+
+// --- the report -----------------------------------------------------------------------------
+
+function report(run: {
+  samples: Sample[];
+  direct: { due: number; ms: number }[];
+  handling: number[];
+  exports: number;
+  dropped: number;
+  cpuAtWarmup: { pids: (number | null)[]; machine: { busy: number; total: number } | null } | null;
+  cpuAtEnd: { pids: (number | null)[]; machine: { busy: number; total: number } | null };
+  outbox: { status: string; n: number }[];
+  logs: string;
+  loopDelay: { p50: number; p99: number; max: number };
+}) {
+  const measured = run.samples.filter((s) => s.due >= warmup);
+  const window = duration - warmup;
+  const ok = measured.filter((s) => s.error === null);
+  const errors = measured.filter((s) => s.error !== null);
+  const achieved = ok.filter((s) => s.ended <= duration).length / window;
+  const sorted = (values: number[]) => values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const confirm = sorted(ok.map((s) => s.confirmMs));
+  const create = sorted(ok.map((s) => s.createMs));
+  const totalMs = sorted(ok.map((s) => s.totalMs));
+  const direct = sorted(run.direct.filter((d) => d.due >= warmup).map((d) => d.ms));
+  const handling = sorted(run.handling);
+  const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '—');
+  const row = (name: string, values: number[]) => `| ${name} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 95))} | ${ms(percentile(values, 99))} |`;
+  const overhead = (name: string, base: number[]) =>
+    base.length ? `| ${name} | ${[50, 95, 99].map((p) => ms(percentile(confirm, p) - percentile(base, p))).join(' | ')} |` : null;
+
+  const kinds = new Map<string, number>();
+  for (const s of errors) kinds.set(s.error!, (kinds.get(s.error!) ?? 0) + 1);
+  const cpu = (index: number) => {
+    const before = run.cpuAtWarmup?.pids[index];
+    const after = run.cpuAtEnd.pids[index];
+    return before == null || after == null ? '—' : `${Math.round(((after - before) / window) * 100)}%`;
+  };
+  const machine = run.cpuAtWarmup?.machine && run.cpuAtEnd.machine
+    ? `${Math.round(((run.cpuAtEnd.machine.busy - run.cpuAtWarmup.machine.busy) / (run.cpuAtEnd.machine.total - run.cpuAtWarmup.machine.total)) * 100)}%`
+    : '—';
+
+  const lines = [
+    `\n## Sustained load (PostgreSQL, ${provider}, worker ${workerMode}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
+    '| figure | value |',
+    '| --- | --- |',
+    `| payments offered (open loop) | ${measured.length + run.dropped} (${rate}/s) |`,
+    `| payments/s achieved (succeeded within the window) | ${achieved.toFixed(1)} |`,
+    `| errors | ${errors.length + run.dropped} (${(((errors.length + run.dropped) / Math.max(1, measured.length + run.dropped)) * 100).toFixed(2)}%)${[...kinds].map(([k, n]) => `; ${k}: ${n}`).join('')}${run.dropped ? `; not sent (generator limit): ${run.dropped}` : ''} |`,
+    `| Pagos exports received by the sandbox during the window | ${run.exports} |`,
+    `| outbox rows at the end (by state) | ${run.outbox.map((r) => `${r.status} ${r.n}`).join(', ') || 'none'} |`,
+    `| CPU (% of one core) server / PostgreSQL / simulators / worker / load generator; whole machine (all cores, other work included) | ${cpu(0)} / ${cpu(4)} / ${cpu(1)} / ${cpu(2)} / ${cpu(3)}; ${machine} busy |`,
+    `| payment server's event-loop delay p50 / p99 / max | ${ms(run.loopDelay.p50)} / ${ms(run.loopDelay.p99)} / ${ms(run.loopDelay.max)} |`,
+    '',
+    '| latency | p50 | p95 | p99 |',
+    '| --- | --- | --- | --- |',
+    row('create session (secret key)', create),
+    row('confirm (card, through Paykit to the simulator)', confirm),
+    row('payment: due → confirm answered (includes any queueing)', totalMs),
+    ...(direct.length ? [row('simulator called directly (1 in 10 payments)', direct)] : []),
+    row("simulator's own handling of Paykit's charge calls", handling),
+    ...[overhead('overhead: confirm − direct call', direct), overhead("overhead: confirm − simulator's handling", handling)].filter((l): l is string => l !== null),
+    '',
+    `(logs: ${run.logs})`,
+  ];
+  console.log(lines.join('\n'));
+}
