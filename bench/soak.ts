@@ -28,7 +28,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -212,6 +212,9 @@ async function soak(databaseUrl: string) {
       const log = openSync(path.join(logs, 'worker.log'), 'a');
       worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: serverEnv, execArgv: ['--import', 'tsx'], stdio: ['ignore', log, log, 'ipc'] });
       children.push(worker);
+      // Background work yields to buyers when the CPU is short: the export catches up later, a
+      // confirm cannot wait. (A deployment does the same with `nice` or its scheduler's weights.)
+      if (worker.pid) setPriority(worker.pid, 10);
     }
     const { payUrl, demoUrl, keys } = server.message;
     console.error(`soak: ${rate} payments/s for ${duration} s (${warmup} s warm-up), ${provider}, worker ${workerMode}; logs in ${logs}`);

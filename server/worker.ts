@@ -35,8 +35,8 @@ if (!env.PAGOS_BASE_URL || !env.PAGOS_API_KEY) {
 }
 
 const db = await openDb({ url: env.DATABASE_URL });
-// A pool of its own here, so the worker's queries may overlap more than inside the API process.
-const worker = startOutboxWorker({ db, log }, pagosHandlers({ pagos: { baseUrl: env.PAGOS_BASE_URL, apiKey: env.PAGOS_API_KEY } }), { dbConcurrency: 8 });
+// As many queries at once as inside the API process: the database is still shared with the payments.
+const worker = startOutboxWorker({ db, log }, pagosHandlers({ pagos: { baseUrl: env.PAGOS_BASE_URL, apiKey: env.PAGOS_API_KEY } }), { dbConcurrency: 4 });
 log.info('outbox worker running');
 
 let stopping = false;
