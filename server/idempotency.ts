@@ -9,6 +9,33 @@ import type { Db } from './storage/db.ts';
 import { ApiError } from './errors.ts';
 
 export const IDEMPOTENCY_TTL_HOURS = 24;
+/** How often each process sweeps expired keys away (every widget confirm leaves one). */
+const PURGE_EVERY_MS = 10 * 60_000;
+const nextPurge = new WeakMap<Db, number>();
+
+/**
+ * Deletes up to `limit` keys older than the 24 hours; returns how many. Old rows sit first in
+ * the table, so the scan that finds them stops early without an index on created_at.
+ */
+export async function purgeExpiredIdempotencyKeys(db: Db, limit = 5000): Promise<number> {
+  const rows = await db.query(
+    `DELETE FROM idempotency_keys WHERE ctid IN (
+       SELECT ctid FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)
+     RETURNING 1`,
+    [IDEMPOTENCY_TTL_HOURS, limit],
+  );
+  return rows.length;
+}
+
+/** At most once per PURGE_EVERY_MS per process, in the background: a request never waits for it. */
+function purgeNowAndThen(db: Db) {
+  const now = Date.now();
+  if ((nextPurge.get(db) ?? 0) > now) return;
+  nextPurge.set(db, now + PURGE_EVERY_MS);
+  purgeExpiredIdempotencyKeys(db).catch(() => {
+    // Swept again at the next turn; an expired key is also dropped whenever it is used again.
+  });
+}
 
 export interface StoredResponse {
   status: number;
@@ -45,6 +72,7 @@ export async function idempotent(
 ): Promise<StoredResponse & { replayed: boolean }> {
   const key = validateIdempotencyKey(request.key);
   if (key === undefined) return { ...(await handler()), replayed: false };
+  purgeNowAndThen(db);
 
   const hash = createHmac('sha256', serverSecret)
     .update(`${request.method} ${request.path}\n${request.rawBody}`)

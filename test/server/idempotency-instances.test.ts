@@ -229,3 +229,22 @@ describe('Idempotency-Key on every mutating POST of the API', () => {
     });
   }
 });
+
+describe('Idempotency-Key expiry', () => {
+  it('keys older than 24 hours are swept away; younger ones stay', async () => {
+    const { purgeExpiredIdempotencyKeys } = await import('../../server/idempotency.ts');
+    const merchant = first.keys.merchantId;
+    const insert = (key: string, hoursAgo: number) =>
+      first.db.query(
+        `INSERT INTO idempotency_keys (merchant_id, key, request_method, request_path, request_hash, state, response_status, response_body, created_at)
+         VALUES ($1, $2, 'POST', '/v1/checkout/sessions', 'h', 'done', 201, '{}'::jsonb, now() - make_interval(hours => $3))`,
+        [merchant, key, hoursAgo],
+      );
+    await insert('sweep-old-1', 25);
+    await insert('sweep-old-2', 48);
+    await insert('sweep-young', 23);
+    assert.ok((await purgeExpiredIdempotencyKeys(first.db)) >= 2);
+    const left = await first.db.query<{ key: string }>(`SELECT key FROM idempotency_keys WHERE key LIKE 'sweep-%' ORDER BY key`);
+    assert.deepEqual(left.map((r) => r.key), ['sweep-young']);
+  });
+});
