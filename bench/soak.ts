@@ -342,7 +342,8 @@ async function soak(databaseUrl: string) {
     const outbox = (await client.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status`)).rows;
     await client.end();
 
-    report({ samples, direct, handling: stats.handling, exports: stats.exports, dropped, cpuAtWarmup, cpuAtEnd, outbox, logs, loopDelay });
+    // Payments still unanswered after the drain count as errors (their samples never came).
+    report({ samples, direct, handling: stats.handling, exports: stats.exports, dropped: dropped + inFlight, cpuAtWarmup, cpuAtEnd, outbox, logs, loopDelay });
   } finally {
     await stopAll();
   }
@@ -395,7 +396,7 @@ function report(run: {
     '| --- | --- |',
     `| payments offered (open loop) | ${measured.length + run.dropped} (${rate}/s) |`,
     `| payments/s achieved (succeeded within the window) | ${achieved.toFixed(1)} |`,
-    `| errors | ${errors.length + run.dropped} (${(((errors.length + run.dropped) / Math.max(1, measured.length + run.dropped)) * 100).toFixed(2)}%)${[...kinds].map(([k, n]) => `; ${k}: ${n}`).join('')}${run.dropped ? `; not sent (generator limit): ${run.dropped}` : ''} |`,
+    `| errors | ${errors.length + run.dropped} (${(((errors.length + run.dropped) / Math.max(1, measured.length + run.dropped)) * 100).toFixed(2)}%)${[...kinds].map(([k, n]) => `; ${k}: ${n}`).join('')}${run.dropped ? `; not sent (generator limit) or unanswered 35 s after the end: ${run.dropped}` : ''} |`,
     `| Pagos exports received by the sandbox during the window | ${run.exports} |`,
     `| outbox rows at the end (by state) | ${run.outbox.map((r) => `${r.status} ${r.n}`).join(', ') || 'none'} |`,
     `| CPU (% of one core) server / PostgreSQL / simulators / worker / load generator; whole machine (all cores, other work included) | ${cpu(0)} / ${cpu(4)} / ${cpu(1)} / ${cpu(2)} / ${cpu(3)}; ${machine} busy |`,
