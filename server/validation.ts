@@ -5,13 +5,30 @@ import { ApiError, invalidRequest } from './errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads the raw body once (idempotency hashes it) and enforces the size limit. */
+/**
+ * Reads the raw body once (idempotency hashes it) and enforces the size limit while it streams
+ * in, so a chunked body without Content-Length is cut off at the limit too, not buffered whole.
+ */
 export async function readRawBody(c: Context): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
-  return text;
+  const stream = c.req.raw.body;
+  if (!stream) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  // As c.req.text() decodes: invalid UTF-8 becomes U+FFFD, a leading BOM is dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 const tooLarge = () => new ApiError(413, 'invalid_request_error', 'body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`);
