@@ -8,9 +8,10 @@
  *   widget.js and /assets/… have a bucket of their own per IP, so a page's scripts do not eat
  *   the API's allowance.
  * - Secret-key requests take from the key's bucket only (a merchant's backend is one address
- *   doing everyone's work); a secret-key request that fails authentication costs its IP a token,
- *   and an IP with none left is refused before its key is even looked up, so guessing keys is
- *   limited like any other public request.
+ *   doing everyone's work). One that fails authentication costs its IP a token from a bucket of
+ *   failed authentications (as large as the per-IP limit), and an IP with none left is refused
+ *   before its key is even looked up: guessing keys is limited like any public request, while a
+ *   shop whose backend shares an address with its buyers is not slowed by them.
  * - Provider webhooks (`/hooks/…`) are never limited: a refused notification may never be sent
  *   again, and providers send from a few shared addresses. A forged one costs one HMAC check
  *   (the token is checked before any query) and changes nothing. `/health` is not limited either.
@@ -46,6 +47,7 @@ const bucketsFor = (perMinute: number, now?: () => number) =>
 export function rateLimit(options: RateLimitOptions) {
   const { limits, trustProxy, now } = options;
   const ips = bucketsFor(limits.ipPerMinute, now);
+  const authFailures = bucketsFor(limits.ipPerMinute, now);
   const assets = bucketsFor(limits.assetsPerMinute, now);
   const publishable = bucketsFor(limits.publishablePerMinute, now);
   const secret = bucketsFor(limits.secretPerMinute, now);
@@ -60,11 +62,11 @@ export function rateLimit(options: RateLimitOptions) {
     }
     const key = apiKeyOf(c);
     if (key?.startsWith('sk_')) {
-      const wait = ips && ip ? ips.peek(ip) : null;
+      const wait = authFailures && ip ? authFailures.peek(ip) : null;
       if (wait !== null) refuseUnless(c, { ok: false, retryAfterSeconds: wait }, 'ip');
       if (secret) refuseUnless(c, secret.take(sha256(key)), 'key');
       await next();
-      if (c.res.status === 401 && ips && ip) ips.take(ip);
+      if (c.res.status === 401 && authFailures && ip) authFailures.take(ip);
       return;
     }
     if (ips && ip) refuseUnless(c, ips.take(ip), 'ip');
