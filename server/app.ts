@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi.ts';
 import { securityHeaders } from './abuse/headers.ts';
 import { rateLimit } from './abuse/rate-limit.ts';
 import { abuseLimitsFrom } from './abuse/limits.ts';
+import { urlGuard } from './abuse/input.ts';
 
 export type { Deps } from './payments/service.ts';
 
@@ -34,6 +35,7 @@ export function createApp(deps: Deps) {
 
   app.use('*', securityHeaders(deps.config));
   app.use('*', rateLimit({ limits: deps.config.limits ?? abuseLimitsFrom({}), trustProxy: deps.config.trustProxy }));
+  app.use('*', urlGuard());
 
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/openapi.json', (c) => c.json(openApiDocument(deps.config.publicUrl)));
