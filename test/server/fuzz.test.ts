@@ -275,7 +275,7 @@ describe('fuzz: hostile input at every route', () => {
           .replace(/:\w+(\{[^}]*\})?/g, () => input.segments[index++] as string);
         const init: RequestInit = { method: input.method, headers: headersOf(input.headers) };
         if (input.method !== 'GET' && input.body.kind === 'text') init.body = input.body.text;
-        if (input.method !== 'GET' && input.body.kind === 'bytes') init.body = input.body.bytes;
+        if (input.method !== 'GET' && input.body.kind === 'bytes') init.body = input.body.bytes as Uint8Array<ArrayBuffer>;
         const response = await stack.app.request(`${path}${input.query ? `?${input.query}` : ''}`, init);
         hits.set(input.route, hits.get(input.route)! + 1);
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
