@@ -135,11 +135,6 @@ export async function refundPayment(
   paymentId: string,
   input: { amount?: number; reason?: string },
 ): Promise<RefundRow> {
-  // A provider without refunds is known before anything is reserved or recorded.
-  const [target] = await deps.db.query<{ provider: string }>(`SELECT provider FROM payments WHERE id = $1 AND merchant_id = $2`, [paymentId, auth.merchantId]);
-  if (target && !adapterFor(deps, target.provider).refund) {
-    throw conflict('refund_not_supported', `${target.provider} does not support refunds through Paykit.`);
-  }
   // Reserve the amount: one conditional UPDATE, so concurrent refunds can never exceed the capture.
   const [reserved] = await deps.db.query<{ amount: string; currency: string; provider: string; provider_reference: string | null }>(
     `UPDATE payments p SET amount_refunded = p.amount_refunded + r.amount, updated_at = now()
