@@ -448,6 +448,8 @@ export interface PublicSession {
   /** The authorization text the buyer accepts before an ACH debit (with the date and amount); null without ACH. */
   ach_mandate: string | null;
   payment: PublicPayment | null;
+  /** True when too many declined attempts locked the session: no further payment is accepted. */
+  locked?: boolean;
 }
 
 /** The one error shape of every Paykit route. */

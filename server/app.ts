@@ -11,6 +11,10 @@ import { keyRoutes } from './routes/keys.ts';
 import { hostedInvoiceRoutes, invoiceRoutes } from './routes/invoices.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { openApiDocument } from './openapi.ts';
+import { securityHeaders } from './abuse/headers.ts';
+import { rateLimit } from './abuse/rate-limit.ts';
+import { abuseLimitsFrom } from './abuse/limits.ts';
+import { urlGuard } from './abuse/input.ts';
 
 export type { Deps } from './payments/service.ts';
 
@@ -20,8 +24,6 @@ export function createApp(deps: Deps) {
   app.use('*', async function accessLog(c, next) {
     const started = performance.now();
     await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-    if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
     // c.req.path is logged through the logger's redaction (webhook and return tokens are masked).
     deps.log.info('request', {
       method: c.req.method,
@@ -30,6 +32,10 @@ export function createApp(deps: Deps) {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
+
+  app.use('*', securityHeaders(deps.config));
+  app.use('*', rateLimit({ limits: deps.config.limits ?? abuseLimitsFrom({}), trustProxy: deps.config.trustProxy }));
+  app.use('*', urlGuard());
 
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/openapi.json', (c) => c.json(openApiDocument(deps.config.publicUrl)));

@@ -17,9 +17,11 @@
  * | PAGOS_EXPORT | `off` to export nothing (payments still queue, and go once it is on again) | on |
  * | PAYKIT_WORKER | `off`: this process runs no outbox worker (run `server/worker.ts` beside it; PostgreSQL only) | on |
  * | LOG_LEVEL | debug, info, warn, error | info |
+ * | PAYKIT_RATE_LIMIT_… / PAYKIT_SESSION_MAX_DECLINES | rate limits and the session lock: server/abuse/limits.ts | see there |
  */
 import type { Level } from './log.ts';
 import type { PagosConfig } from './pagos/export.ts';
+import type { AbuseLimits } from './abuse/limits.ts';
 
 export interface ProviderConfig {
   baseUrl: string;
@@ -43,6 +45,8 @@ export interface ServerConfig {
   logLevel: Level;
   /** Where payments are exported for analytics; null: not exported (they wait in the outbox). */
   pagos: PagosConfig | null;
+  /** Rate limits and the session lock (server/abuse/limits.ts); the defaults when absent. */
+  limits?: AbuseLimits;
 }
 
 export function assertServerSecret(secret: string): string {

@@ -27,6 +27,7 @@ import { pagosHandlers, type PagosConfig } from './pagos/export.ts';
 import { startOutboxWorker, type OutboxWorker, type WorkerOptions } from './outbox/worker.ts';
 import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
 import { createDemoApp } from '../demo/app.ts';
+import { abuseLimitsFrom, type AbuseLimits } from './abuse/limits.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -59,6 +60,8 @@ export interface StackOptions {
    * database (with the same PAYKIT_SECRET) serves the same merchant.
    */
   merchant?: MerchantKeys;
+  /** Rate limits and the session lock, over the environment's (tests lower them). */
+  limits?: Partial<AbuseLimits>;
 }
 
 export interface Stack {
@@ -172,6 +175,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ipv4Fallback: env.PAYKIT_IPV4_FALLBACK ?? '0.0.0.0',
     logLevel: level,
     pagos: pagosConfig(env, `${sandbox.url}/pagos`, pagosKey, options.pagosTimeoutMs),
+    limits: abuseLimitsFrom(env, options.limits),
     providers: {
       payagency: {
         baseUrl: env.PAYAGENCY_BASE_URL ?? `${sandbox.url}/payagency`,

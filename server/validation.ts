@@ -5,13 +5,30 @@ import { ApiError, invalidRequest } from './errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads the raw body once (idempotency hashes it) and enforces the size limit. */
+/**
+ * Reads the raw body once (idempotency hashes it) and enforces the size limit while it streams
+ * in, so a chunked body without Content-Length is cut off at the limit too, not buffered whole.
+ */
 export async function readRawBody(c: Context): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
-  return text;
+  const stream = c.req.raw.body;
+  if (!stream) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  // As c.req.text() decodes: invalid UTF-8 becomes U+FFFD, a leading BOM is dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 const tooLarge = () => new ApiError(413, 'invalid_request_error', 'body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`);
@@ -21,15 +38,42 @@ export function parseJsonBody<S extends z.ZodMiniType>(raw: string, schema: S): 
   try {
     data = raw.trim() === '' ? undefined : JSON.parse(raw);
   } catch (error) {
-    throw invalidRequest('invalid_json', `The request body is not valid JSON: ${(error as Error).message}`);
+    // Never echo the body (V8's message quotes it): it may hold a card number, and a NUL in it
+    // could not even be stored with the idempotent answer.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw invalidRequest('invalid_json', `The request body is not valid JSON${at ? ` (at character ${at})` : ''}.`);
   }
   if (data === undefined) throw invalidRequest('invalid_json', 'The request body is empty; send a JSON object.');
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw invalidRequest('invalid_json', 'The request body must be a JSON object.');
   }
+  checkText(data);
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   throw issueToError(result.error.issues[0]!);
+}
+
+export const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * PostgreSQL stores neither NUL characters nor lone UTF-16 surrogates (in text or jsonb): a key
+ * or string holding one is refused here, naming it, instead of failing at the INSERT.
+ * Iterative, since a 64 KB body can nest thousands of levels deep.
+ */
+function checkText(data: unknown): void {
+  const stack: [unknown, string][] = [[data, '']];
+  while (stack.length) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) throw invalidRequest('parameter_invalid', `${path || 'body'} contains a NUL or an unpaired surrogate character.`, path || 'body');
+    } else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        const at = path ? `${path}.${key}` : key;
+        if (UNSTORABLE.test(key)) throw invalidRequest('parameter_invalid', 'A parameter name contains a NUL or an unpaired surrogate character.');
+        stack.push([child, at.slice(0, 200)]);
+      }
+    }
+  }
 }
 
 /** Like parseJsonBody, but an empty body means `{}` (for bodies whose fields are all optional). */
@@ -39,6 +83,7 @@ export function parseOptionalJsonBody<S extends z.ZodMiniType>(raw: string, sche
 
 /** A query string, checked like a body: a 400 naming the first bad parameter. */
 export function parseQuery<S extends z.ZodMiniType>(query: Record<string, string>, schema: S): z.infer<S> {
+  checkText(query);
   const result = schema.safeParse(query, { reportInput: true });
   if (result.success) return result.data;
   throw issueToError(result.error.issues[0]!);

@@ -35,6 +35,9 @@ export interface SessionRow {
   abandoned_step?: string | null;
   abandoned_method?: string | null;
   abandoned_at?: Date | null;
+  /** Failed attempts so far, and when they locked the session (migration 008). */
+  decline_count?: number;
+  locked_at?: Date | null;
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -167,6 +170,7 @@ export function publicSession(session: SessionRow, context: PublicSessionContext
     saved_cards: policy ? { can_save: policy.allow_saving, require_cvc: policy.require_cvc, allow_removal: policy.allow_removal } : null,
     ach_mandate: session.payment_methods.includes('ach') ? sessionMandate(session, merchantName, context.now) : null,
     payment: payment ? publicPayment(payment, serverSecret) : null,
+    locked: Boolean(session.locked_at),
   };
 }
 
@@ -252,6 +256,9 @@ export function merchantSession(session: SessionRow, payment: PaymentRow | null)
     ach_sec_code: session.ach_sec_code,
     invoice: session.invoice_id,
     payment: payment ? merchantPayment(payment) : null,
+    /** Card-testing protection: failed attempts, and whether they locked the session (no more confirms). */
+    declined_attempts: session.decline_count ?? 0,
+    locked: Boolean(session.locked_at),
     /** The last time the buyer left with the payment unfinished (the widget reports it). */
     abandonment: session.abandoned_step
       ? { step: session.abandoned_step, payment_method: session.abandoned_method ?? null, at: iso(session.abandoned_at!) }

@@ -19,6 +19,8 @@ import { effectiveSessionStatus, sessionMandate, type Mandate, type PaymentRow, 
 import type { MerchantAuth } from '../auth.ts';
 import { reserveInvoiceAmount } from '../invoices/ledger.ts';
 import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
+import { assertNotLocked } from '../abuse/session-lock.ts';
+import { DEFAULT_LIMITS } from '../abuse/limits.ts';
 
 export interface Deps {
   db: Db;
@@ -118,9 +120,9 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
     `INSERT INTO checkout_sessions
        (id, merchant_id, mode, amount, currency, order_id, description, customer, return_url, metadata, locale, provider, expires_at,
         line_items, max_installments, payment_methods, collect_phone, capture_method,
-        customer_id, saved_cards, surcharge_max_rate, ach_sec_code, invoice_id, invoice_version)
+        customer_id, saved_cards, surcharge_max_rate, ach_sec_code, invoice_id, invoice_version, max_declines)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10::jsonb, $11, $12, now() + make_interval(secs => $13),
-        $14::jsonb, $15, $16::text[], $17, $18, $19, $20::jsonb, $21, $22, $23, $24)
+        $14::jsonb, $15, $16::text[], $17, $18, $19, $20::jsonb, $21, $22, $23, $24, $25)
      RETURNING *`,
     [
       newId('cs'),
@@ -147,6 +149,7 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
       input.ach_sec_code ?? 'web',
       invoice?.invoiceId ?? null,
       invoice?.invoiceVersion ?? null,
+      deps.config.limits?.maxDeclinesPerSession ?? DEFAULT_LIMITS.maxDeclinesPerSession,
     ],
   );
   return row!;
@@ -376,6 +379,7 @@ export async function confirmSession(
   const method = checkMethod(input);
   await settleStaleAction(deps, sessionId, auth.merchantId);
   const early = await loadSession(deps.db, auth.merchantId, sessionId);
+  assertNotLocked(early);
   if (!early.payment_methods.includes(method.offered)) {
     throw invalidRequest('payment_method_not_allowed', `payment_method.type ${input.payment_method.type} is not offered by this checkout session.`, 'payment_method.type');
   }
@@ -388,6 +392,7 @@ export async function confirmSession(
     if (!session) throw notFound('checkout session', 'id');
     const status = effectiveSessionStatus(session);
     if (status === 'complete') throw conflict('session_complete', 'This checkout session has already been paid.');
+    assertNotLocked(session);
     if (status === 'expired') throw conflict('session_expired', 'This checkout session has expired; start a new checkout.');
     if (status === 'processing') throw conflict('payment_in_progress', 'A payment for this checkout session is already in progress.');
     if (!prepared) throw conflict('session_changed', 'This checkout session changed while the payment was prepared; try again.');

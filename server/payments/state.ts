@@ -8,6 +8,7 @@ import type { PaymentStatus } from '../../contract/api.ts';
 import type { Queryable } from '../storage/db.ts';
 import { applyToInvoice } from '../invoices/ledger.ts';
 import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
+import { countsAsDecline } from '../abuse/session-lock.ts';
 
 export const TERMINAL: ReadonlySet<PaymentStatus> = new Set(['succeeded', 'failed', 'canceled']);
 
@@ -89,10 +90,14 @@ export async function transition(
     `INSERT INTO payment_events (payment_id, from_status, to_status, source, detail) VALUES ($1, $2, $3, $4, $5)`,
     [paymentId, row.from_status, to, source, patch.errorCode ? JSON.stringify({ error_code: patch.errorCode }) : null],
   );
-  await tx.query(`UPDATE checkout_sessions SET status = $2, updated_at = now() WHERE id = $1 AND status <> 'complete'`, [
-    row.session_id,
-    sessionStatusFor(to),
-  ]);
+  // A decline counts towards the session's lock (server/abuse/session-lock.ts), under this row lock.
+  await tx.query(
+    `UPDATE checkout_sessions SET status = $2, updated_at = now(),
+       decline_count = decline_count + $3,
+       locked_at = CASE WHEN $3 = 1 AND locked_at IS NULL AND decline_count + 1 >= max_declines THEN now() ELSE locked_at END
+     WHERE id = $1 AND status <> 'complete'`,
+    [row.session_id, sessionStatusFor(to), to === 'failed' && countsAsDecline(patch.errorCode) ? 1 : 0],
+  );
   // Pagos sees every change (server/pagos/export.ts), delivered from the outbox after this commits.
   await enqueue(tx, PAYMENT_EXPORT, paymentId, row.merchant_id);
   // An invoice counts a payment once it succeeded, and no longer once the merchant voided it.
