@@ -19,6 +19,7 @@
 import { Hono, type Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { createTimers } from '../timers.ts';
+import { createFaults } from '../faults.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isValidCnpj, isValidCpf } from '../../../contract/br-document.ts';
@@ -532,6 +533,10 @@ export function createPagouSimulator(options: PagouSimOptions) {
   };
 
   const app = new Hono();
+  // Fault injection (../faults.ts) comes first: it decides before any route whether to misbehave.
+  const faults = createFaults({ publicUrl: options.publicUrl, errorBody: (status) => ({ success: false, requestId: randomUUID(), error: { code: status === 503 ? 'service_unavailable' : 'internal_error', message: status === 503 ? 'Service temporarily unavailable.' : 'Internal error.' } }) });
+  app.use('*', faults.middleware);
+  faults.routes(app);
 
   app.onError((error, c) => problem(c, 500, 'internal_error', error instanceof Error ? error.message : 'Internal error.'));
 
@@ -768,9 +773,11 @@ export function createPagouSimulator(options: PagouSimOptions) {
 
   return {
     app,
+    faults,
     transactions,
     close() {
       timers.close();
+      faults.close();
     },
   };
 }
