@@ -15,10 +15,12 @@
  * | PEPPER_BASE_URL / PEPPER_API_KEY | Pepper gateway credentials (US cards, ACH, APMs, saved cards, surcharges); the private `api_…` key | the sandbox simulator |
  * | PAGOS_BASE_URL / PAGOS_API_KEY | Pagos (analytics): every payment exported, with the checkout's metadata; one base URL for both APIs | the sandbox simulator |
  * | PAGOS_EXPORT | `off` to export nothing (payments still queue, and go once it is on again) | on |
+ * | PAYKIT_CARD_ROUTING | card providers in failover order, e.g. `payagency,pepper`: a card payment whose provider fails before processing (refused connection, DNS, 503) goes to the next one that takes its currency | none (no failover) |
  * | LOG_LEVEL | debug, info, warn, error | info |
  */
 import type { Level } from './log.ts';
 import type { PagosConfig } from './pagos/export.ts';
+import type { ProviderName } from '../contract/api.ts';
 
 export interface ProviderConfig {
   baseUrl: string;
@@ -42,6 +44,8 @@ export interface ServerConfig {
   logLevel: Level;
   /** Where payments are exported for analytics; null: not exported (they wait in the outbox). */
   pagos: PagosConfig | null;
+  /** Card providers in failover order (server/payments/failover.ts); empty or absent: no failover. */
+  cardRouting?: readonly ProviderName[];
 }
 
 export function assertServerSecret(secret: string): string {

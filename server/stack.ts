@@ -27,6 +27,8 @@ import { pagosHandlers, type PagosConfig } from './pagos/export.ts';
 import { startOutboxWorker, type OutboxWorker, type WorkerOptions } from './outbox/worker.ts';
 import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
 import { createDemoApp } from '../demo/app.ts';
+import { startReconciler, type Reconciler, type ReconcileOptions } from './payments/reconcile.ts';
+import { parseCardRouting } from './payments/failover.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -51,6 +53,10 @@ export interface StackOptions {
   challengeTtlMs?: number;
   /** The outbox worker's timings (tests shorten them); `false`: no worker (the outbox only fills). */
   outbox?: Partial<WorkerOptions> | false;
+  /** The reconciler of payments in doubt (server/payments/reconcile.ts); `false`: none. */
+  reconcile?: Partial<ReconcileOptions> | false;
+  /** How long one provider request may take before it is in doubt (30 s). */
+  providerTimeoutMs?: number;
   /** How long one Pagos request may take before it is retried (10 s). */
   pagosTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -70,6 +76,8 @@ export interface Stack {
   config: ServerConfig;
   /** The background worker (the Pagos export); null when the stack was started without one. */
   outbox: OutboxWorker | null;
+  /** The reconciler of payments in doubt; null when the stack was started without one. */
+  reconciler: Reconciler | null;
   /** The payment server's Hono app, for tests that call `app.request()`. */
   app: ReturnType<typeof createApp>;
   close(): Promise<void>;
@@ -167,6 +175,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ipv4Fallback: env.PAYKIT_IPV4_FALLBACK ?? '0.0.0.0',
     logLevel: level,
     pagos: pagosConfig(env, `${sandbox.url}/pagos`, pagosKey, options.pagosTimeoutMs),
+    cardRouting: parseCardRouting(env.PAYKIT_CARD_ROUTING, ['payagency', 'pagou', 'pepper']),
     providers: {
       payagency: {
         baseUrl: env.PAYAGENCY_BASE_URL ?? `${sandbox.url}/payagency`,
@@ -183,12 +192,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     },
   };
+  const timeoutMs = options.providerTimeoutMs ?? 30_000;
   const adapters = {
-    payagency: createPayAgencyAdapter({ ...config.providers.payagency, ipv4Fallback: config.ipv4Fallback }),
-    pagou: createPagouAdapter(config.providers.pagou),
-    pepper: createPepperAdapter(config.providers.pepper),
+    payagency: createPayAgencyAdapter({ ...config.providers.payagency, ipv4Fallback: config.ipv4Fallback, timeoutMs }),
+    pagou: createPagouAdapter({ ...config.providers.pagou, timeoutMs }),
+    pepper: createPepperAdapter({ ...config.providers.pepper, timeoutMs }),
   };
   const app = createApp({ db, config, log, adapters });
+  const reconciler = options.reconcile === false ? null : startReconciler({ db, config, log, adapters }, { ...options.reconcile, requestTimeoutMs: timeoutMs });
   pay.use(app.fetch);
   const outbox =
     options.outbox === false || !config.pagos
@@ -225,10 +236,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pagos,
     config,
     outbox,
+    reconciler,
     app,
     async close() {
       // The worker first: it finishes the sends under way (and books them) while the rest is up.
       await outbox?.close();
+      await reconciler?.close();
       payagency.close();
       pagou.close();
       pepper.close();

@@ -19,6 +19,7 @@ import { effectiveSessionStatus, sessionMandate, type Mandate, type PaymentRow, 
 import type { MerchantAuth } from '../auth.ts';
 import { reserveInvoiceAmount } from '../invoices/ledger.ts';
 import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
+import { chargeWithFailover } from './failover.ts';
 
 export interface Deps {
   db: Db;
@@ -464,7 +465,8 @@ export async function confirmSession(
           : method.type === 'apm'
             ? { type: 'apm', apm: method.apm }
             : { type: 'pix' };
-  const outcome = await adapterFor(deps, payment.provider).charge({
+  // To the session's provider, or the next in the card routing if it fails before processing (failover.ts).
+  const outcome = await chargeWithFailover(deps, payment.provider, {
     paymentId: payment.id,
     sessionId: session.id,
     amount: Number(payment.amount),

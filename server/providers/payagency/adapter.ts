@@ -15,7 +15,7 @@
  */
 import { currencyExponent, toDecimalString } from '../../../contract/money.ts';
 import type { ChargeRequest, ProviderAdapter, ProviderOutcome } from '../types.ts';
-import { GENERIC_FAILURE, networkOutcome, safeHttpUrl } from '../types.ts';
+import { GENERIC_FAILURE, networkOutcome, safeHttpUrl, unavailableOutcome } from '../types.ts';
 import { providerIpv4 } from '../ip.ts';
 import { mapPayAgencyStatus, PAYAGENCY_FIELDS } from './status.ts';
 import { fromDecimal } from '../../../contract/money.ts';
@@ -142,6 +142,8 @@ export function createPayAgencyAdapter(options: PayAgencyOptions): ProviderAdapt
       } catch (error) {
         return networkOutcome(error);
       }
+      // Refused before processing (types.ts): nothing was charged, whatever the body says.
+      if (response.status === 503) return unavailableOutcome(503);
       let answer: PayAgencyAnswer;
       try {
         answer = (await response.json()) as PayAgencyAnswer;

@@ -568,6 +568,19 @@ export function createPagouSimulator(options: PagouSimOptions) {
     return ok(c, wire(tx), 201);
   });
 
+  // The README's decision: the transactions made with an `external_ref` (at most one, since it is
+  // an idempotency key), so a client whose create got no answer can find what it made.
+  app.get('/v2/transactions', (c) => {
+    if (!authorized(c)) return unauthorized(c);
+    const ref = c.req.query('external_ref');
+    if (!nonEmpty(ref)) {
+      return problem(c, 400, 'validation_error', 'The request is invalid.', [{ field: 'external_ref', message: 'external_ref is required.' }]);
+    }
+    const id = byExternalRef.get(ref);
+    const tx = id ? find(id) : undefined;
+    return c.json({ success: true, requestId: randomUUID(), data: tx ? [wire(tx)] : [] });
+  });
+
   app.get('/v2/transactions/:id', (c) => {
     if (!authorized(c)) return unauthorized(c);
     const tx = find(c.req.param('id'));
