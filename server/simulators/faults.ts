@@ -14,7 +14,8 @@
  * A rule applies to the requests matching `method` and `path` (relative to the simulator's
  * root, e.g. `/api/transaction`; a trailing `*` matches a prefix), to the next `count` of them
  * (every one when absent) and, among those, to a fraction `rate` (all when absent). The first
- * rule that applies wins. Sandbox routes (`/sandbox/…`) are never faulted, so the control stays
+ * rule that applies wins; a request a rule's `rate` spares goes on to the next rule, so
+ * `[{ kind: 'drop', rate: 0.2 }, { kind: 'delay', ms: 500 }]` drops a fifth and slows the rest. Sandbox routes (`/sandbox/…`) are never faulted, so the control stays
  * reachable. `delay` also composes: a rule `{ kind: 'drop', ms: 500 }` processes after 500 ms.
  *
  * Control: programmatically (`sim.faults.set([...])`) or over HTTP, `POST /<sim>/sandbox/faults`
@@ -163,10 +164,16 @@ export function createFaults(options: FaultOptions): Faults {
     const path = relative(c.req.path);
     if (path.startsWith('/sandbox/') || rules.length === 0) return next();
     const method = c.req.method.toUpperCase();
-    const rule = rules.find((candidate) => matches(candidate, method, path));
+    // The first matching rule whose dice (if any) say yes; one that says no passes to the next.
+    let rule: ActiveRule | undefined;
+    for (const candidate of rules) {
+      if (!matches(candidate, method, path)) continue;
+      if (candidate.remaining !== null) candidate.remaining--;
+      if (candidate.rate !== undefined && random() >= candidate.rate) continue;
+      rule = candidate;
+      break;
+    }
     if (!rule) return next();
-    if (rule.remaining !== null) rule.remaining--;
-    if (rule.rate !== undefined && random() >= rule.rate) return next();
     rule.hits++;
     switch (rule.kind) {
       case 'delay':

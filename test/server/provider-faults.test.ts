@@ -44,7 +44,7 @@ async function fault(sim: Sim, rule: Omit<FaultRule, 'path' | 'method'>) {
 }
 
 /** The transactions a simulator holds for a payment (by what each provider keeps of our id). */
-function atProvider(sim: Sim, paymentId: string) {
+function atProvider(sim: Sim, paymentId: string): any[] {
   if (sim === 'pepper') return [...t.stack.pepper.transactions.values()].filter((tx) => tx.data.type !== 'refund' && String(tx.data.description).includes(`payment ${paymentId}`));
   if (sim === 'pagou') return [...t.stack.pagou.transactions.values()].filter((tx) => tx.data.external_ref === paymentId);
   return [...t.stack.payagency.transactions.values()].filter((tx) => tx.request.webhook_url?.includes(paymentId));
