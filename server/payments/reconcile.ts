@@ -5,7 +5,8 @@
  *
  * - Which payments: `processing`, older than `minAgeMs`, at a provider that can be asked, due
  *   (`reconcile_after`). Each is claimed with one UPDATE over `FOR UPDATE SKIP LOCKED`, which
- *   also pushes its next check back (`minAgeMs` × 2^checks, capped at `maxBackoffMs`): two server
+ *   also pushes its next check back (`minAgeMs` × 2^checks, capped at `maxBackoffMs`, and never
+ *   sooner than the provider request timeout, the longest one check can take): two server
  *   instances never ask about the same payment at once, and one that dies mid-check leaves the
  *   payment to be taken up again when that time comes. The answer goes through `transition()`,
  *   a conditional UPDATE, so a webhook or a confirm that settles the payment meanwhile wins
@@ -95,7 +96,7 @@ export function startReconciler(deps: Deps, options: Partial<ReconcileOptions> &
   const claim = () =>
     deps.db.query<Claimed>(
       `UPDATE payments p SET reconcile_attempts = p.reconcile_attempts + 1,
-              reconcile_after = now() + make_interval(secs => LEAST($3::float8, $2::float8 * power(2, LEAST(p.reconcile_attempts, 30))) / 1000)
+              reconcile_after = now() + make_interval(secs => GREATEST($5::float8, LEAST($3::float8, $2::float8 * power(2, LEAST(p.reconcile_attempts, 30)))) / 1000)
          FROM (SELECT id FROM payments
                 WHERE status = 'processing' AND provider = ANY($1::text[])
                   AND created_at < now() - make_interval(secs => $2::float8 / 1000)
@@ -104,7 +105,7 @@ export function startReconciler(deps: Deps, options: Partial<ReconcileOptions> &
         WHERE p.id = due.id
         RETURNING p.*, (SELECT order_id FROM checkout_sessions s WHERE s.id = p.session_id) AS order_id,
                   (EXTRACT(EPOCH FROM (now() - p.created_at)) * 1000)::float8 AS age_ms`,
-      [providers, settings.minAgeMs, settings.maxBackoffMs, settings.batch],
+      [providers, settings.minAgeMs, settings.maxBackoffMs, settings.batch, options.requestTimeoutMs],
     );
 
   /** Asks the provider about one payment; what it made of it. */

@@ -12,6 +12,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { useTestStack, card } from './helpers.ts';
+import { startReconciler } from '../../server/payments/reconcile.ts';
+import { createPayAgencyAdapter } from '../../server/providers/payagency/adapter.ts';
+import { createPagouAdapter } from '../../server/providers/pagou/adapter.ts';
+import { createPepperAdapter } from '../../server/providers/pepper/adapter.ts';
 import type { FaultRule } from '../../server/simulators/faults.ts';
 
 const TIMEOUT_MS = 1500;
@@ -154,6 +158,44 @@ describe('an answer that is lost after the provider processed it: processing, th
     const view = await merchantView(payment.id);
     assert.equal(view.status, 'processing', 'nothing to ask: it waits for the webhook, and is never failed blindly');
     assert.equal(atProvider('payagency', payment.id).length, 1);
+  });
+});
+
+describe('two server instances reconciling at once', () => {
+  it('each payment in doubt is claimed by one of them, asked about once, and settled once', async () => {
+    const lost = [];
+    for (let i = 0; i < 4; i++) {
+      await fault('pepper', { kind: 'drop' });
+      lost.push((await pay('pepper')).payment);
+    }
+    for (const payment of lost) assert.equal(payment.status, 'processing');
+    // A second reconciler on the same database, as another server instance would run.
+    const { config } = t.stack;
+    const adapters = {
+      payagency: createPayAgencyAdapter({ ...config.providers.payagency, ipv4Fallback: config.ipv4Fallback, timeoutMs: TIMEOUT_MS }),
+      pagou: createPagouAdapter({ ...config.providers.pagou, timeoutMs: TIMEOUT_MS }),
+      pepper: createPepperAdapter({ ...config.providers.pepper, timeoutMs: TIMEOUT_MS }),
+    };
+    const deps = { db: t.stack.db, config, log: t.stack.log, adapters };
+    const other = startReconciler(deps, { intervalMs: 3600_000, minAgeMs: 0, missingAfterMs: MISSING_AFTER_MS, requestTimeoutMs: TIMEOUT_MS });
+    try {
+      await Promise.all([t.stack.reconciler!.runOnce(), other.runOnce()]);
+      const mine = new Set(lost.map((p) => p.id));
+      for (const payment of lost) {
+        assert.equal((await merchantView(payment.id)).status, 'succeeded');
+        assert.equal(atProvider('pepper', payment.id).length, 1);
+      }
+      // Claimed once: the second instance skipped what the first had claimed (and the other way round).
+      const claims = await t.stack.db.query<{ reconcile_attempts: number }>(`SELECT reconcile_attempts FROM payments WHERE id = ANY($1::text[])`, [[...mine]]);
+      assert.deepEqual(claims.map((row) => Number(row.reconcile_attempts)), lost.map(() => 1));
+      const events = await t.stack.db.query<{ payment_id: string }>(
+        `SELECT payment_id FROM payment_events WHERE source = 'reconcile' AND payment_id = ANY($1::text[])`,
+        [[...mine]],
+      );
+      assert.equal(events.length, lost.length, 'one reconcile event per payment');
+    } finally {
+      await other.close();
+    }
   });
 });
 
