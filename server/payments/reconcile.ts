@@ -17,9 +17,12 @@
  *   `po_number` the payment id is sent as). A record that does not match the payment (amount,
  *   currency, our id) is never applied: it is logged for a person to look at.
  * - Never got it: when the provider has no transaction for a payment without a reference, and
- *   the payment is older than `missingAfterMs`, it fails `provider_unavailable` and the buyer may
+ *   it was sent more than `missingAfterMs` ago, it fails `provider_unavailable` and the buyer may
  *   pay again. The wait must outlast any request still on its way, so it is at least twice the
- *   adapters' request timeout (checked at start).
+ *   adapters' request timeout (checked at start). A request that reaches the provider even later
+ *   than that (stuck in a queue for minutes) would make a charge on a payment Paykit has already
+ *   failed, and nothing here would notice: the wait is the guard, so keep it generous.
+ * - Age counts from when the payment was last sent: its creation, or its last failover hop.
  * - PayAgency documents no status or search API: its payments in doubt are not asked about and
  *   stay `processing` until its webhook comes.
  */
@@ -64,6 +67,10 @@ export interface Reconciler {
   close(): Promise<void>;
 }
 
+/**
+ * `age_ms`: since the payment was last sent to a provider — its creation, or its last failover
+ * hop (which moves `updated_at`; nothing else does while a payment waits without a reference).
+ */
 type Claimed = PaymentRow & { order_id: string | null; age_ms: number };
 
 /** Providers that can be asked about a payment (with a reference, or without one). */
@@ -104,7 +111,7 @@ export function startReconciler(deps: Deps, options: Partial<ReconcileOptions> &
                 ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
         WHERE p.id = due.id
         RETURNING p.*, (SELECT order_id FROM checkout_sessions s WHERE s.id = p.session_id) AS order_id,
-                  (EXTRACT(EPOCH FROM (now() - p.created_at)) * 1000)::float8 AS age_ms`,
+                  (EXTRACT(EPOCH FROM (now() - GREATEST(p.created_at, p.updated_at))) * 1000)::float8 AS age_ms`,
       [providers, settings.minAgeMs, settings.maxBackoffMs, settings.batch, options.requestTimeoutMs],
     );
 
