@@ -247,7 +247,11 @@ describe('kill -9 in the middle of a burst of payments', () => {
     const byId = new Map(payments.map((p) => [p.id, p]));
 
     // No payment lost: every confirm answered 2xx before the kill has its payment.
-    for (const [id] of answered) assert.ok(byId.has(id), `payment ${id} was answered 2xx but is gone`);
+    // and an outcome the buyer was shown is still the outcome.
+    for (const [id, { status }] of answered) {
+      assert.ok(byId.has(id), `payment ${id} was answered 2xx but is gone`);
+      if (status !== 'processing') assert.equal(byId.get(id).status, status, `payment ${id} was answered ${status}`);
+    }
 
     // Every provider transaction belongs to a payment, in the provider's state, and only one per payment.
     const perPayment = new Map<string, number>();

@@ -13,6 +13,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { useTestStack, card } from './helpers.ts';
 import { startReconciler } from '../../server/payments/reconcile.ts';
+import { parseCardRouting } from '../../server/payments/failover.ts';
 import { createPayAgencyAdapter } from '../../server/providers/payagency/adapter.ts';
 import { createPagouAdapter } from '../../server/providers/pagou/adapter.ts';
 import { createPepperAdapter } from '../../server/providers/pepper/adapter.ts';
@@ -273,6 +274,15 @@ describe('a provider that refuses before processing (503)', () => {
     assert.equal(payment.status, 'processing');
     assert.equal((await merchantView(payment.id)).provider, 'pepper');
     assert.equal(atProvider('payagency', payment.id).length, 0);
+  });
+});
+
+describe('the card routing setting', () => {
+  it('reads PAYKIT_CARD_ROUTING in order, and refuses a name that is not a provider', () => {
+    const known = ['payagency', 'pagou', 'pepper'];
+    assert.deepEqual(parseCardRouting(' pepper , payagency,pepper', known), ['pepper', 'payagency']);
+    assert.deepEqual(parseCardRouting(undefined, known), []);
+    assert.throws(() => parseCardRouting('pepper,stripe', known), /stripe/);
   });
 });
 
