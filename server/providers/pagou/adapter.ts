@@ -8,6 +8,8 @@
  *   create can never make a second transaction.
  * - `ip_address` follows the documented IPv4 pattern; an IPv6 buyer's address is left out.
  * - Webhooks are hints: `retrieve()` reads the transaction back and the server believes that.
+ * - A create whose answer was lost is found by `external_ref` (`findByPayment`, an assumed
+ *   `GET /v2/transactions?external_ref=`), for the reconciler; a 503 means nothing was made.
  */
 import type { LineItem } from '../../../contract/api.ts';
 import type { ChargeRequest, ProviderAdapter, ProviderOutcome, RetrievedTransaction } from '../types.ts';

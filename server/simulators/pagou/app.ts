@@ -3,7 +3,7 @@
  * ../shared/providers/pagou-transactions.txt — `POST /v2/transactions` with a Bearer token,
  * answering `{ success, requestId, data: Transaction }` — plus what
  * ../../providers/pagou/README.md decides where the doc is silent: `POST /v2/tokens`,
- * `GET /v2/transactions/{id}`, the error shape, `external_ref` idempotency, the webhook body,
+ * `GET /v2/transactions/{id}` and `?external_ref=`, the error shape, `external_ref` idempotency, the webhook body,
  * PIX expiry and the 3DS challenge page.
  *
  * PIX transactions carry a real dynamic BR Code whose location URL ends in the transaction id,
