@@ -12,7 +12,8 @@
  * - `allow_partial_payment` is never sent; a partial approval that still comes back is voided
  *   at once and fails the payment.
  * - The gateway sends no webhooks: `retrieve()` reads a transaction back, and the server
- *   believes that.
+ *   believes that. A create whose answer was lost is found by a search on its `po_number`
+ *   (`findByPayment`), for the reconciler; a 503 means nothing was made.
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
