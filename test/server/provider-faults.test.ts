@@ -11,7 +11,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { useTestStack, card } from './helpers.ts';
+import { useTestStack, card, eventually } from './helpers.ts';
 import { startReconciler } from '../../server/payments/reconcile.ts';
 import { parseCardRouting } from '../../server/payments/failover.ts';
 import { createPayAgencyAdapter } from '../../server/providers/payagency/adapter.ts';
@@ -159,6 +159,16 @@ describe('an answer that is lost after the provider processed it: processing, th
     const view = await merchantView(payment.id);
     assert.equal(view.status, 'processing', 'nothing to ask: it waits for the webhook, and is never failed blindly');
     assert.equal(atProvider('payagency', payment.id).length, 1);
+
+    // PayAgency's webhook settles it.
+    const tx = atProvider('payagency', payment.id)[0]!;
+    const resent = await fetch(`${t.stack.sandboxUrl}/payagency/sandbox/transactions/${tx.transaction_id}/resend-webhook`, { method: 'POST' });
+    assert.equal(resent.status, 200);
+    const settled = await eventually(async () => {
+      const current = await merchantView(payment.id);
+      return current.status === 'succeeded' && current;
+    });
+    assert.equal(settled.provider_reference, tx.transaction_id);
   });
 });
 
