@@ -11,6 +11,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { useTestStack, card, eventually } from './helpers.ts';
 import { startReconciler } from '../../server/payments/reconcile.ts';
 import { parseCardRouting } from '../../server/payments/failover.ts';
@@ -258,7 +259,7 @@ describe('a provider that refuses before processing (503)', () => {
     assert.deepEqual(hop!.detail, { from_provider: 'pepper', to_provider: 'payagency', provider_status: 'http_503' });
   });
 
-  it('pepper, refused connection (reset before processing is NOT one): a reset stays in doubt and never fails over', async () => {
+  it('pepper: a reset connection is in doubt (it may come after the work): processing, never failed over', async () => {
     await fault('pepper', { kind: 'reset' });
     const { payment } = await pay('pepper', '4242424242424242');
     assert.equal(payment.status, 'processing', 'a reset could come after the work: in doubt');
@@ -284,6 +285,28 @@ describe('a provider that refuses before processing (503)', () => {
     assert.equal(payment.status, 'processing');
     assert.equal((await merchantView(payment.id)).provider, 'pepper');
     assert.equal(atProvider('payagency', payment.id).length, 0);
+  });
+});
+
+/** A port nothing listens on: connecting to it is refused. */
+const closedPort = await new Promise<number>((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address() as AddressInfo;
+    probe.close(() => resolve(port));
+  });
+});
+const down = useTestStack({ env: { PAYKIT_CARD_ROUTING: 'pepper,payagency', PEPPER_BASE_URL: `http://127.0.0.1:${closedPort}` } });
+
+describe('a provider that cannot be reached (connection refused)', () => {
+  it('the card goes to the next provider in the routing, which charges it', async () => {
+    const session = (await down.api.createSession({ provider: 'pepper', amount: 2500, currency: 'USD' })).body;
+    const { body } = await down.api.confirm(session, { payment_method: { type: 'card', card: card('4242424242424242') } });
+    assert.equal(body.status, 'succeeded', JSON.stringify(body));
+    const view = (await down.api.payment(body.id)).body;
+    assert.deepEqual([view.provider, view.failed_over_from], ['payagency', 'pepper']);
+    const [hop] = await down.stack.db.query<{ detail: Record<string, string> }>(`SELECT detail FROM payment_events WHERE payment_id = $1 AND source = 'failover'`, [body.id]);
+    assert.equal(hop!.detail.provider_status, 'network_ECONNREFUSED');
+    assert.equal([...down.stack.payagency.transactions.values()].filter((tx) => tx.request.webhook_url?.includes(body.id)).length, 1);
   });
 });
 
