@@ -16,12 +16,14 @@
  * | PAGOS_BASE_URL / PAGOS_API_KEY | Pagos (analytics): every payment exported, with the checkout's metadata; one base URL for both APIs | the sandbox simulator |
  * | PAGOS_EXPORT | `off` to export nothing (payments still queue, and go once it is on again) | on |
  * | PAYKIT_WORKER | `off`: this process runs no outbox worker (run `server/worker.ts` beside it; PostgreSQL only) | on |
+ * | PAYKIT_CARD_ROUTING | card providers in failover order, e.g. `payagency,pepper`: a card payment whose provider fails before processing (refused connection, DNS, 503) goes to the next one that takes its currency | none (no failover) |
  * | LOG_LEVEL | debug, info, warn, error | info |
  * | PAYKIT_RATE_LIMIT_… / PAYKIT_SESSION_MAX_DECLINES | rate limits and the session lock: server/abuse/limits.ts | see there |
  */
 import type { Level } from './log.ts';
 import type { PagosConfig } from './pagos/export.ts';
 import type { AbuseLimits } from './abuse/limits.ts';
+import type { ProviderName } from '../contract/api.ts';
 
 export interface ProviderConfig {
   baseUrl: string;
@@ -47,6 +49,8 @@ export interface ServerConfig {
   pagos: PagosConfig | null;
   /** Rate limits and the session lock (server/abuse/limits.ts); the defaults when absent. */
   limits?: AbuseLimits;
+  /** Card providers in failover order (server/payments/failover.ts); empty or absent: no failover. */
+  cardRouting?: readonly ProviderName[];
 }
 
 export function assertServerSecret(secret: string): string {

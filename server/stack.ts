@@ -28,6 +28,8 @@ import { startOutboxWorker, type OutboxWorker, type WorkerOptions } from './outb
 import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
 import { createDemoApp } from '../demo/app.ts';
 import { abuseLimitsFrom, type AbuseLimits } from './abuse/limits.ts';
+import { startReconciler, type Reconciler, type ReconcileOptions } from './payments/reconcile.ts';
+import { parseCardRouting } from './payments/failover.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,6 +54,10 @@ export interface StackOptions {
   challengeTtlMs?: number;
   /** The outbox worker's timings (tests shorten them); `false`: no worker (the outbox only fills). */
   outbox?: Partial<WorkerOptions> | false;
+  /** The reconciler of payments in doubt (server/payments/reconcile.ts); `false`: none. */
+  reconcile?: Partial<ReconcileOptions> | false;
+  /** How long one provider request may take before it is in doubt (30 s). */
+  providerTimeoutMs?: number;
   /** How long one Pagos request may take before it is retried (10 s). */
   pagosTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -78,6 +84,8 @@ export interface Stack {
   config: ServerConfig;
   /** The background worker (the Pagos export); null when the stack was started without one. */
   outbox: OutboxWorker | null;
+  /** The reconciler of payments in doubt; null when the stack was started without one. */
+  reconciler: Reconciler | null;
   /** The payment server's Hono app, for tests that call `app.request()`. */
   app: ReturnType<typeof createApp>;
   close(): Promise<void>;
@@ -176,6 +184,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logLevel: level,
     pagos: pagosConfig(env, `${sandbox.url}/pagos`, pagosKey, options.pagosTimeoutMs),
     limits: abuseLimitsFrom(env, options.limits),
+    cardRouting: parseCardRouting(env.PAYKIT_CARD_ROUTING, ['payagency', 'pagou', 'pepper']),
     providers: {
       payagency: {
         baseUrl: env.PAYAGENCY_BASE_URL ?? `${sandbox.url}/payagency`,
@@ -192,12 +201,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     },
   };
+  const timeoutMs = options.providerTimeoutMs ?? 30_000;
   const adapters = {
-    payagency: createPayAgencyAdapter({ ...config.providers.payagency, ipv4Fallback: config.ipv4Fallback }),
-    pagou: createPagouAdapter(config.providers.pagou),
-    pepper: createPepperAdapter(config.providers.pepper),
+    payagency: createPayAgencyAdapter({ ...config.providers.payagency, ipv4Fallback: config.ipv4Fallback, timeoutMs }),
+    pagou: createPagouAdapter({ ...config.providers.pagou, timeoutMs }),
+    pepper: createPepperAdapter({ ...config.providers.pepper, timeoutMs }),
   };
   const app = createApp({ db, config, log, adapters });
+  const reconciler = options.reconcile === false ? null : startReconciler({ db, config, log, adapters }, { ...options.reconcile, requestTimeoutMs: timeoutMs });
   pay.use(app.fetch);
   const outbox =
     // PAYKIT_WORKER=off: this process only answers requests; `server/worker.ts` runs the outbox elsewhere.
@@ -237,10 +248,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pagos,
     config,
     outbox,
+    reconciler,
     app,
     async close() {
       // The worker first: it finishes the sends under way (and books them) while the rest is up.
       await outbox?.close();
+      await reconciler?.close();
       payagency.close();
       pagou.close();
       pepper.close();

@@ -88,6 +88,8 @@ export interface PaymentRow {
   telemetry?: CheckoutTelemetry | null;
   enrichment?: Record<string, string | number | boolean>;
   pending_operation: 'capture' | 'void' | null;
+  /** The provider a card payment was first sent to, when it failed over (migration 009). */
+  failed_over_from?: string | null;
   pending_operation_at: Date | null;
   card_brand: string | null;
   card_bin: string | null;
@@ -203,6 +205,7 @@ export function merchantPayment(row: PaymentRow) {
     surcharge_amount: Number(row.surcharge_amount),
     currency: row.currency,
     provider: row.provider,
+    failed_over_from: row.failed_over_from ?? null,
     provider_reference: row.provider_reference,
     provider_status: row.provider_status,
     method: row.method,

@@ -21,6 +21,7 @@ import { reserveInvoiceAmount } from '../invoices/ledger.ts';
 import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
 import { assertNotLocked } from '../abuse/session-lock.ts';
 import { DEFAULT_LIMITS } from '../abuse/limits.ts';
+import { chargeWithFailover } from './failover.ts';
 
 export interface Deps {
   db: Db;
@@ -469,7 +470,8 @@ export async function confirmSession(
           : method.type === 'apm'
             ? { type: 'apm', apm: method.apm }
             : { type: 'pix' };
-  const outcome = await adapterFor(deps, payment.provider).charge({
+  // To the session's provider, or the next in the card routing if it fails before processing (failover.ts).
+  const outcome = await chargeWithFailover(deps, payment.provider, {
     paymentId: payment.id,
     sessionId: session.id,
     amount: Number(payment.amount),

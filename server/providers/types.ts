@@ -96,6 +96,17 @@ export interface RetrievedTransaction extends ProviderOutcome {
   currency?: string;
 }
 
+/** What the reconciler knows of a payment whose charge got no answer. */
+export interface PaymentLookup {
+  paymentId: string;
+  /** The order id the charge was sent with (`providerOrderId`). */
+  orderId: string;
+  amount: number;
+  currency: string;
+  /** When the payment was created: the provider's record cannot be older. */
+  createdAt: Date;
+}
+
 /** What a provider said to a capture, void or refund. */
 export type MoneyMovement =
   | { outcome: 'done'; providerReference?: string; amount?: number }
@@ -120,6 +131,12 @@ export interface ProviderAdapter {
    * hint: the server believes what this returns. Null when the provider does not know it.
    */
   retrieve?(providerReference: string): Promise<RetrievedTransaction | null>;
+  /**
+   * Finds the transaction a charge made when its answer was lost (so we have no reference), by
+   * what the charge carried (our payment id as the provider keeps it, the order id). Null when
+   * the provider has none: it never got the charge. Throws when it could not say.
+   */
+  findByPayment?(lookup: PaymentLookup): Promise<RetrievedTransaction | null>;
   /** Capture `amount` of an authorization (manual capture). Absent: the provider has no capture. */
   capture?(providerReference: string, amount: number): Promise<MoneyMovement>;
   /** Void an authorization or an unsettled sale. */
@@ -159,6 +176,24 @@ export function networkOutcome(error: unknown): ProviderOutcome {
     return { status: 'failed', providerStatus: `network_${code}`, error: { code: 'provider_unavailable', message: GENERIC_FAILURE } };
   }
   return { status: 'processing', providerStatus: `network_${code ?? (error as Error)?.name ?? 'error'}` };
+}
+
+/**
+ * An HTTP 503 to a create: the provider (or the load balancer in front of it) refused the
+ * request before processing it, so nothing was charged — the one HTTP answer Paykit treats as
+ * "not processed" (RFC 9110: the server is "currently unable to handle the request"). A 500,
+ * 502 or 504 may come after the work was done: those stay in doubt (`processing`).
+ */
+export function unavailableOutcome(httpStatus: number): ProviderOutcome {
+  return { status: 'failed', providerStatus: `http_${httpStatus}`, error: { code: 'provider_unavailable', message: GENERIC_FAILURE } };
+}
+
+/**
+ * True when a charge failed for a technical reason before the provider could have processed it
+ * (refused connection, DNS, 503): the one failure that may go to the next provider.
+ */
+export function failedBeforeProcessing(outcome: ProviderOutcome): boolean {
+  return outcome.status === 'failed' && outcome.error?.code === 'provider_unavailable';
 }
 
 /** `value` as an absolute http(s) URL, or null. */

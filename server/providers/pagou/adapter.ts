@@ -8,10 +8,12 @@
  *   create can never make a second transaction.
  * - `ip_address` follows the documented IPv4 pattern; an IPv6 buyer's address is left out.
  * - Webhooks are hints: `retrieve()` reads the transaction back and the server believes that.
+ * - A create whose answer was lost is found by `external_ref` (`findByPayment`, an assumed
+ *   `GET /v2/transactions?external_ref=`), for the reconciler; a 503 means nothing was made.
  */
 import type { LineItem } from '../../../contract/api.ts';
 import type { ChargeRequest, ProviderAdapter, ProviderOutcome, RetrievedTransaction } from '../types.ts';
-import { GENERIC_FAILURE, networkOutcome } from '../types.ts';
+import { GENERIC_FAILURE, networkOutcome, unavailableOutcome } from '../types.ts';
 import { ipv4Of } from '../ip.ts';
 import { mapPagouStatus, PAGOU_FIELDS } from './status.ts';
 
@@ -212,6 +214,13 @@ export function createPagouAdapter(options: PagouOptions): ProviderAdapter {
     return rejected(response.status, answer, 'card', 'tokens');
   };
 
+  const retrieved = (data: PagouTransaction): RetrievedTransaction => ({
+    ...mapPagouTransaction(data, base),
+    ...(str(data.external_ref) ? { externalRef: str(data.external_ref) } : {}),
+    ...(typeof data.amount === 'number' ? { amount: data.amount } : {}),
+    ...(str(data.currency) ? { currency: str(data.currency) } : {}),
+  });
+
   return {
     name: 'pagou',
     methods: (currency) => (currency === 'BRL' ? ['card', 'pix'] : []),
@@ -235,6 +244,8 @@ export function createPagouAdapter(options: PagouOptions): ProviderAdapter {
       } catch (error) {
         return networkOutcome(error);
       }
+      // Refused before processing (types.ts): nothing was charged.
+      if (response.status === 503) return unavailableOutcome(503);
       const answer = await read(response);
       // Sent but unreadable, or a server error: the transaction may exist. The reconciler asks later.
       if (response.status >= 500 || !answer) return { status: 'processing', providerStatus: `http_${response.status}` };
@@ -256,13 +267,18 @@ export function createPagouAdapter(options: PagouOptions): ProviderAdapter {
       if (!response.ok || !answer?.data || typeof answer.data !== 'object') {
         throw new Error(`Pagou answered ${response.status} to a transaction read`);
       }
-      const data = answer.data;
-      return {
-        ...mapPagouTransaction(data, base),
-        ...(str(data.external_ref) ? { externalRef: str(data.external_ref) } : {}),
-        ...(typeof data.amount === 'number' ? { amount: data.amount } : {}),
-        ...(str(data.currency) ? { currency: str(data.currency) } : {}),
-      };
+      return retrieved(answer.data);
+    },
+
+    /** `GET /v2/transactions?external_ref=<payment id>` (README): the one transaction the charge made, if any. */
+    async findByPayment(lookup): Promise<RetrievedTransaction | null> {
+      const response = await call('GET', `/v2/transactions?external_ref=${encodeURIComponent(lookup.paymentId)}`);
+      const answer = (await read(response)) as { data?: unknown } | null;
+      if (!response.ok || !Array.isArray(answer?.data)) throw new Error(`Pagou answered ${response.status} to a transaction search`);
+      const mine = (answer.data as unknown[]).find(
+        (row): row is PagouTransaction => Boolean(row) && typeof row === 'object' && (row as PagouTransaction).external_ref === lookup.paymentId,
+      );
+      return mine ? retrieved(mine) : null;
     },
   };
 }

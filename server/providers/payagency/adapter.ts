@@ -11,11 +11,14 @@
  *   (99,999,999 minor units for two-decimal currencies), scaled by the currency's exponent.
  * - Webhooks: the doc gives no format; we accept the same JSON as the API answer.
  * - PayAgency has no documented status API, so webhooks are authenticated by the unguessable
- *   per-payment token in `webhook_url` and their amount and transaction id are checked.
+ *   per-payment token in `webhook_url` and their amount and transaction id are checked. For
+ *   the same reason the reconciler cannot ask about a payment in doubt: it waits for the webhook.
+ * - HTTP 503 means refused before processing (../types.ts `unavailableOutcome`): failed
+ *   `provider_unavailable`, and a card may go to the next provider; other 5xx are in doubt.
  */
 import { currencyExponent, toDecimalString } from '../../../contract/money.ts';
 import type { ChargeRequest, ProviderAdapter, ProviderOutcome } from '../types.ts';
-import { GENERIC_FAILURE, networkOutcome, safeHttpUrl } from '../types.ts';
+import { GENERIC_FAILURE, networkOutcome, safeHttpUrl, unavailableOutcome } from '../types.ts';
 import { providerIpv4 } from '../ip.ts';
 import { mapPayAgencyStatus, PAYAGENCY_FIELDS } from './status.ts';
 import { fromDecimal } from '../../../contract/money.ts';
@@ -142,6 +145,8 @@ export function createPayAgencyAdapter(options: PayAgencyOptions): ProviderAdapt
       } catch (error) {
         return networkOutcome(error);
       }
+      // Refused before processing (types.ts): nothing was charged, whatever the body says.
+      if (response.status === 503) return unavailableOutcome(503);
       let answer: PayAgencyAnswer;
       try {
         answer = (await response.json()) as PayAgencyAnswer;

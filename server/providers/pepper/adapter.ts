@@ -12,13 +12,14 @@
  * - `allow_partial_payment` is never sent; a partial approval that still comes back is voided
  *   at once and fails the payment.
  * - The gateway sends no webhooks: `retrieve()` reads a transaction back, and the server
- *   believes that.
+ *   believes that. A create whose answer was lost is found by a search on its `po_number`
+ *   (`findByPayment`), for the reconciler; a 503 means nothing was made.
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { PaymentMethodType, PaymentStatus } from '../../../contract/api.ts';
 import type { ChargeRequest, MoneyMovement, ProviderAdapter, ProviderOutcome, RetrievedTransaction, VaultCard } from '../types.ts';
-import { GENERIC_FAILURE, networkCode, networkOutcome, safeHttpUrl } from '../types.ts';
+import { GENERIC_FAILURE, networkCode, networkOutcome, safeHttpUrl, unavailableOutcome } from '../types.ts';
 import { avsResult, cvvResult, mapPepperResponse, type PepperTransactionType } from './status.ts';
 
 /** The largest amount sent, in cents ($999,999.99): the doc names none (see README). */
@@ -53,6 +54,7 @@ export interface PepperTransaction {
   customer_id?: unknown;
   response_code?: unknown;
   response_text?: unknown;
+  description?: unknown;
   response?: {
     card?: { card_type?: unknown; last_four?: unknown; avs_response_code?: unknown; cvv_response_code?: unknown } | null;
     apm?: { redirect_url?: unknown; status?: unknown } | null;
@@ -178,6 +180,20 @@ function paymentMethod(request: ChargeRequest): Record<string, unknown> {
     default:
       throw new Error(`the Pepper gateway does not take ${method.type}`);
   }
+}
+
+/** A transaction read back (GET or search) as the server's view of it. */
+function retrieved(data: PepperTransaction): RetrievedTransaction {
+  const outcome = mapPepperTransaction(data);
+  const card = data.response?.card;
+  const brand = str(card?.card_type);
+  const last4 = /^\d{4}$/.test(String(card?.last_four ?? '')) ? String(card?.last_four) : undefined;
+  return {
+    ...outcome,
+    ...(card && (brand || last4) ? { card: { ...(brand && brand !== 'unknown' ? { brand } : {}), ...(last4 ? { last4 } : {}) } } : {}),
+    ...(int(data.amount) !== undefined ? { amount: int(data.amount) } : {}),
+    ...(str(data.currency) ? { currency: str(data.currency)!.toUpperCase() } : {}),
+  };
 }
 
 /** The body of `POST /api/transaction`. */
@@ -538,6 +554,8 @@ export function createPepperAdapter(options: PepperOptions): ProviderAdapter {
       } catch (error) {
         return networkOutcome(error);
       }
+      // Refused before processing (types.ts): nothing was charged.
+      if (answer.status === 503) return unavailableOutcome(503);
       // Sent, answer lost or unreadable: it may exist. The idempotency key makes a retry safe.
       if (answer.status >= 500) return { status: 'processing', providerStatus: `http_${answer.status}` };
       if (answer.status >= 300) return rejected(answer, request);
@@ -572,17 +590,31 @@ export function createPepperAdapter(options: PepperOptions): ProviderAdapter {
 
     async retrieve(reference): Promise<RetrievedTransaction | null> {
       const data = await read(reference);
-      if (!data) return null;
-      const outcome = mapPepperTransaction(data);
-      const card = data.response?.card;
-      const brand = str(card?.card_type);
-      const last4 = /^\d{4}$/.test(String(card?.last_four ?? '')) ? String(card?.last_four) : undefined;
-      return {
-        ...outcome,
-        ...(card && (brand || last4) ? { card: { ...(brand && brand !== 'unknown' ? { brand } : {}), ...(last4 ? { last4 } : {}) } } : {}),
-        ...(int(data.amount) !== undefined ? { amount: int(data.amount) } : {}),
-        ...(str(data.currency) ? { currency: str(data.currency)!.toUpperCase() } : {}),
-      };
+      return data ? retrieved(data) : null;
+    },
+
+    /**
+     * Search (the doc's `POST /api/transaction/search`) by `po_number`, which carries the payment
+     * id (`pepperReference`), from an hour before the payment was made; a match must also name
+     * the payment in its `description`, so a digest collision can never be taken for it. Refunds
+     * are their own transactions and are skipped. With the idempotency key there is at most one;
+     * should there be more, an approved one is the truth the buyer lives with.
+     */
+    async findByPayment(lookup): Promise<RetrievedTransaction | null> {
+      const since = new Date(lookup.createdAt.getTime() - 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const answer = await call('POST', '/api/transaction/search', {
+        po_number: { operator: '=', value: pepperReference(lookup.paymentId) },
+        created_at: { start_date: since },
+        limit: 100,
+      });
+      const rows = answer.envelope?.data;
+      if (!ok(answer) || !Array.isArray(rows)) throw new Error(`Pepper answered HTTP ${answer.status} to a transaction search`);
+      const mine = rows
+        .filter(isObject)
+        .map((row) => row as PepperTransaction)
+        .filter((row) => row.type !== 'refund' && String(row.description ?? '').includes(`payment ${lookup.paymentId}`));
+      const best = mine.find((row) => row.status !== 'declined') ?? mine[0];
+      return best ? { ...retrieved(best), externalRef: lookup.paymentId } : null;
     },
 
     async capture(reference, amount) {

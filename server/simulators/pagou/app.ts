@@ -3,7 +3,7 @@
  * ../shared/providers/pagou-transactions.txt — `POST /v2/transactions` with a Bearer token,
  * answering `{ success, requestId, data: Transaction }` — plus what
  * ../../providers/pagou/README.md decides where the doc is silent: `POST /v2/tokens`,
- * `GET /v2/transactions/{id}`, the error shape, `external_ref` idempotency, the webhook body,
+ * `GET /v2/transactions/{id}` and `?external_ref=`, the error shape, `external_ref` idempotency, the webhook body,
  * PIX expiry and the 3DS challenge page.
  *
  * PIX transactions carry a real dynamic BR Code whose location URL ends in the transaction id,
@@ -19,6 +19,7 @@
 import { Hono, type Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { createTimers } from '../timers.ts';
+import { createFaults } from '../faults.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isValidCnpj, isValidCpf } from '../../../contract/br-document.ts';
@@ -532,6 +533,10 @@ export function createPagouSimulator(options: PagouSimOptions) {
   };
 
   const app = new Hono();
+  // Fault injection (../faults.ts) comes first: it decides before any route whether to misbehave.
+  const faults = createFaults({ publicUrl: options.publicUrl, errorBody: (status) => ({ success: false, requestId: randomUUID(), error: { code: status === 503 ? 'service_unavailable' : 'internal_error', message: status === 503 ? 'Service temporarily unavailable.' : 'Internal error.' } }) });
+  app.use('*', faults.middleware);
+  faults.routes(app);
 
   app.onError((error, c) => problem(c, 500, 'internal_error', error instanceof Error ? error.message : 'Internal error.'));
 
@@ -561,6 +566,19 @@ export function createPagouSimulator(options: PagouSimOptions) {
     transactions.set(tx.data.id, tx);
     if (externalRef !== null) byExternalRef.set(externalRef, tx.data.id);
     return ok(c, wire(tx), 201);
+  });
+
+  // The README's decision: the transactions made with an `external_ref` (at most one, since it is
+  // an idempotency key), so a client whose create got no answer can find what it made.
+  app.get('/v2/transactions', (c) => {
+    if (!authorized(c)) return unauthorized(c);
+    const ref = c.req.query('external_ref');
+    if (!nonEmpty(ref)) {
+      return problem(c, 400, 'validation_error', 'The request is invalid.', [{ field: 'external_ref', message: 'external_ref is required.' }]);
+    }
+    const id = byExternalRef.get(ref);
+    const tx = id ? find(id) : undefined;
+    return c.json({ success: true, requestId: randomUUID(), data: tx ? [wire(tx)] : [] });
   });
 
   app.get('/v2/transactions/:id', (c) => {
@@ -768,9 +786,11 @@ export function createPagouSimulator(options: PagouSimOptions) {
 
   return {
     app,
+    faults,
     transactions,
     close() {
       timers.close();
+      faults.close();
     },
   };
 }

@@ -14,6 +14,7 @@
  */
 import { Hono } from 'hono';
 import { createTimers } from '../timers.ts';
+import { createFaults } from '../faults.ts';
 import { html, raw } from 'hono/html';
 import { behaviourOf, PAYAGENCY_TEST_CARDS, type SimBehaviour } from './cards.ts';
 import { luhn } from '../luhn.ts';
@@ -126,6 +127,10 @@ export function createPayAgencySimulator(options: PayAgencySimOptions) {
   };
 
   const app = new Hono();
+  // Fault injection (../faults.ts) comes first: it decides before any route whether to misbehave.
+  const faults = createFaults({ publicUrl: options.publicUrl, errorBody: (status) => ({ status, message: status === 503 ? 'Service temporarily unavailable.' : 'Server error.' }) });
+  app.use('*', faults.middleware);
+  faults.routes(app);
 
   app.post('/v1/:mode{test|live}/transaction', async (c) => {
     const auth = c.req.header('authorization') ?? '';
@@ -272,9 +277,11 @@ export function createPayAgencySimulator(options: PayAgencySimOptions) {
 
   return {
     app,
+    faults,
     transactions,
     close() {
       timers.close();
+      faults.close();
     },
   };
 }

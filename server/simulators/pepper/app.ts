@@ -15,6 +15,7 @@
 import { Hono, type Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { createTimers } from '../timers.ts';
+import { createFaults } from '../faults.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -955,6 +956,10 @@ export function createPepperSimulator(options: PepperSimOptions) {
   // ---------- app ----------
 
   const app = new Hono();
+  // Fault injection (../faults.ts) comes first: it decides before any route whether to misbehave.
+  const faults = createFaults({ publicUrl: options.publicUrl, errorBody: (status) => ({ status: 'failed', msg: status === 503 ? 'service unavailable' : 'internal error', data: null }) });
+  app.use('*', faults.middleware);
+  faults.routes(app);
 
   app.onError((error, c) => failed(c, 500, error instanceof Error ? error.message : 'internal error'));
   app.notFound((c) => failed(c, 404, 'not found'));
@@ -1332,10 +1337,12 @@ export function createPepperSimulator(options: PepperSimOptions) {
 
   return {
     app,
+    faults,
     transactions,
     customers,
     close() {
       timers.close();
+      faults.close();
     },
   };
 }
