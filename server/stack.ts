@@ -24,6 +24,7 @@ import { createPepperAdapter } from './providers/pepper/adapter.ts';
 import { createPepperSimulator } from './simulators/pepper/app.ts';
 import { createPagosSimulator } from './simulators/pagos/app.ts';
 import { pagosHandlers, type PagosConfig } from './pagos/export.ts';
+import { webhookHandlers } from './webhooks/deliver.ts';
 import { startOutboxWorker, type OutboxWorker, type WorkerOptions } from './outbox/worker.ts';
 import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
 import { createDemoApp } from '../demo/app.ts';
@@ -53,6 +54,8 @@ export interface StackOptions {
   outbox?: Partial<WorkerOptions> | false;
   /** How long one Pagos request may take before it is retried (10 s). */
   pagosTimeoutMs?: number;
+  /** How long a merchant's webhook endpoint has to answer before the delivery is retried (10 s). */
+  webhookTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -68,7 +71,7 @@ export interface Stack {
   pepper: ReturnType<typeof createPepperSimulator>;
   pagos: ReturnType<typeof createPagosSimulator>;
   config: ServerConfig;
-  /** The background worker (the Pagos export); null when the stack was started without one. */
+  /** The background worker (merchant webhooks, the Pagos export); null when the stack was started without one. */
   outbox: OutboxWorker | null;
   /** The payment server's Hono app, for tests that call `app.request()`. */
   app: ReturnType<typeof createApp>;
@@ -190,10 +193,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const app = createApp({ db, config, log, adapters });
   pay.use(app.fetch);
+  // Merchant webhooks always run; the Pagos export when it is configured.
+  const handlers = {
+    ...webhookHandlers({
+      serverSecret: config.serverSecret,
+      publicUrl: config.publicUrl,
+      ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
+      ...(options.outbox && options.outbox.now ? { now: options.outbox.now } : {}),
+    }),
+    ...(config.pagos ? pagosHandlers({ pagos: config.pagos }) : {}),
+  };
   const outbox =
-    options.outbox === false || !config.pagos
+    options.outbox === false
       ? null
-      : startOutboxWorker({ db, log }, pagosHandlers({ pagos: config.pagos }), {
+      : startOutboxWorker({ db, log }, handlers, {
           // One connection on PGlite, shared with the payments; a pool on PostgreSQL.
           dbConcurrency: db.kind === 'pglite' ? 1 : 4,
           ...options.outbox,
