@@ -342,6 +342,15 @@ describe('merchant webhooks: the endpoints API', () => {
     assert.equal((await api.request('/v1/webhook_endpoints', { headers: { Authorization: `Bearer ${t.stack.keys.publishable}` } })).status, 403, 'secret key only');
   });
 
+  it('is in the OpenAPI document, from the schemas that check the requests', async () => {
+    const doc = (await (await t.api.request('/openapi.json')).json()) as any;
+    const create = doc.paths['/v1/webhook_endpoints'].post.requestBody.content['application/json'].schema;
+    assert.deepEqual(create.required.sort(), ['enabled_events', 'url']);
+    assert.ok(create.properties.enabled_events.items.enum.includes('invoice.partially_paid'));
+    assert.ok(doc.paths['/v1/webhook_endpoints/{id}/deliveries/{delivery}/redeliver'].post);
+    assert.ok(doc.paths['/v1/webhook_events/{id}'].get);
+  });
+
   it('creation and rotation are idempotent with Idempotency-Key: the replay shows the same secret, never stored in the clear', async () => {
     const api = await merchant(t.stack);
     const key = { 'Idempotency-Key': `wh-${randomBytes(6).toString('hex')}` };
