@@ -59,11 +59,28 @@ export function endpointView(row: EndpointRow, now = Date.now()) {
 
 const newSecret = () => `whsec_${randomToken(32)}`;
 
-/** Live payments' events leave only over TLS; test endpoints may be plain http (a local receiver). */
-function checkUrl(auth: MerchantAuth, url: string): void {
-  if (auth.mode === 'live' && new URL(url).protocol !== 'https:') {
-    throw invalidRequest('parameter_invalid', 'url must be an https URL for a live-mode endpoint.', 'url');
+/**
+ * A host on this machine or a private network (by name or address literal): a live endpoint may
+ * not name one, so the server cannot be used to reach what only it can reach. (Names resolving to
+ * such addresses are for the network's egress rules: DNS can change after this check.)
+ */
+export function privateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || /\.(localhost|local|internal)$/.test(host)) return true;
+  const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
   }
+  return host.includes(':') && (host === '::1' || host === '::' || /^(fc|fd|fe8|fe9|fea|feb)/.test(host) || host.startsWith('::ffff:'));
+}
+
+/** Live payments' events leave only over TLS, to a public host; test endpoints may be plain http on this machine (a local receiver). */
+function checkUrl(auth: MerchantAuth, url: string): void {
+  if (auth.mode !== 'live') return;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:') throw invalidRequest('parameter_invalid', 'url must be an https URL for a live-mode endpoint.', 'url');
+  if (privateHost(parsed.hostname)) throw invalidRequest('parameter_invalid', 'url must name a public host for a live-mode endpoint (not localhost or a private address).', 'url');
 }
 
 /** `*` stands alone: with it, other types say nothing more. */

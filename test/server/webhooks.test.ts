@@ -330,7 +330,11 @@ describe('merchant webhooks: the endpoints API', () => {
     assert.deepEqual((await stranger.get('/v1/webhook_endpoints')).body.data, []);
     // A live key sees no test endpoint, and a live endpoint must be https.
     const live = await merchant(t.stack, 'live');
-    assert.equal((await live.post('/v1/webhook_endpoints', { url: 'http://shop.example/hooks', enabled_events: ['*'] })).body.error.param, 'url');
+    for (const url of ['http://shop.example/hooks', 'https://localhost/x', 'https://127.0.0.1/x', 'https://2130706433/x', 'https://10.1.2.3/x', 'https://169.254.169.254/latest', 'https://[::1]/x', 'https://[::ffff:127.0.0.1]/x', 'https://db.internal/x']) {
+      const refused = await live.post('/v1/webhook_endpoints', { url, enabled_events: ['*'] });
+      assert.equal(refused.status, 400, url);
+      assert.equal(refused.body.error.param, 'url', url);
+    }
     assert.equal((await live.post('/v1/webhook_endpoints', { url: 'https://shop.example/hooks', enabled_events: ['*'] })).body.livemode, true);
 
     assert.equal((await api.get('/v1/webhook_endpoints/we_nope')).status, 404);
