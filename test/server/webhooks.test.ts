@@ -198,6 +198,46 @@ describe('merchant webhooks: what is sent', () => {
     assert.deepEqual(failures.types(), ['payment.failed', 'payment.succeeded']);
   });
 
+  it('a PIX payment: payment.requires_action when the code is shown, payment.succeeded when the provider\'s webhook says it was paid', async () => {
+    const api = await merchant(t.stack);
+    const r = await openReceiver();
+    const hook = await endpoint(api, r.url, ['payment.requires_action', 'payment.succeeded']);
+    const session = (await api.createSession({ amount: 12990, currency: 'BRL' })).body;
+    const { body } = await api.confirm(session, { payment_method: { type: 'pix', pix: { name: 'Ana Souza', document: '529.982.247-25' } } });
+    assert.equal(body.status, 'requires_action', JSON.stringify(body));
+    await allDelivered(t.stack, api, hook.id, 1);
+    const reference = (await api.payment(body.id)).body.provider_reference;
+    assert.equal((await fetch(`${t.stack.sandboxUrl}/pagou/sandbox/transactions/${reference}/pay`, { method: 'POST' })).status, 200);
+    await allDelivered(t.stack, api, hook.id, 2);
+    assert.deepEqual(r.types(), ['payment.requires_action', 'payment.succeeded']);
+    assert.equal(r.received[0]!.event.data.object.next_action.type, 'pix');
+    assert.equal(r.received[1]!.event.data.object.status, 'succeeded');
+    assertSigned(r.received, hook.secret);
+  });
+
+  it('an event exists only if its change committed: a rolled-back transition leaves no event and nothing to send', async () => {
+    const api = await merchant(t.stack);
+    const r = await openReceiver();
+    const hook = await endpoint(api, r.url, ['payment.failed']);
+    const challenged = await api.pay('4000000000003220');
+    assert.equal(challenged.body.status, 'requires_action');
+    const { transition } = await import('../../server/payments/state.ts');
+    await assert.rejects(
+      t.stack.db.transaction(async (tx) => {
+        assert.equal(await transition(tx, challenged.body.id, 'failed', 'webhook', { errorCode: 'authentication_failed' }), 'failed');
+        assert.equal((await tx.query(`SELECT id FROM webhook_events WHERE object_id = $1`, [challenged.body.id])).length, 1, 'recorded inside');
+        throw new Error('rolled back');
+      }),
+      /rolled back/,
+    );
+    assert.equal((await api.get(`/v1/webhook_events?object=${challenged.body.id}`)).body.data.length, 0);
+    assert.equal((await deliveries(api, hook.id)).length, 0);
+    await t.stack.db.transaction((tx) => transition(tx, challenged.body.id, 'failed', 'webhook', { errorCode: 'authentication_failed' }));
+    await allDelivered(t.stack, api, hook.id, 1);
+    assert.deepEqual(r.types(), ['payment.failed']);
+    assert.equal(r.received[0]!.event.data.object.error.code, 'authentication_failed');
+  });
+
   it('capture, refund and void: payment.captured then payment.succeeded, payment.refunded, payment.canceled', async () => {
     const api = await merchant(t.stack);
     const r = await openReceiver();
