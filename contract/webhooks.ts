@@ -4,7 +4,7 @@
  * and the OpenAPI document.
  */
 import * as z from 'zod/mini';
-import { httpUrlSchema, text } from './api.ts';
+import { httpUrlSchema, storable, text } from './api.ts';
 
 export const WEBHOOK_EVENT_TYPES = [
   'payment.succeeded',
@@ -23,6 +23,9 @@ export const MAX_WEBHOOK_ENDPOINTS = 16;
 /** The longest overlap of an old secret after a rotation: 7 days. */
 export const MAX_SECRET_OVERLAP_SECONDS = 7 * 24 * 3600;
 
+/** An http(s) URL the database can keep (a URL parser accepts a NUL in a path; PostgreSQL does not). */
+const endpointUrlSchema = httpUrlSchema.check(z.refine(storable, 'must not contain NUL or unpaired surrogate characters'));
+
 /** A type, or `*` for every type (also those added later). */
 const enabledEventsSchema = z.array(z.enum([...WEBHOOK_EVENT_TYPES, '*'])).check(
   z.minLength(1, 'must name at least one event type (or "*")'),
@@ -30,7 +33,7 @@ const enabledEventsSchema = z.array(z.enum([...WEBHOOK_EVENT_TYPES, '*'])).check
 );
 
 export const createWebhookEndpointSchema = z.strictObject({
-  url: httpUrlSchema,
+  url: endpointUrlSchema,
   enabled_events: enabledEventsSchema,
   description: z.optional(text(500)),
 });
@@ -38,7 +41,7 @@ export type CreateWebhookEndpointInput = z.infer<typeof createWebhookEndpointSch
 
 /** `POST /v1/webhook_endpoints/:id`: any of these; `disabled: true` stops deliveries (Stripe's name). */
 export const updateWebhookEndpointSchema = z.strictObject({
-  url: z.optional(httpUrlSchema),
+  url: z.optional(endpointUrlSchema),
   enabled_events: z.optional(enabledEventsSchema),
   description: z.optional(z.nullable(text(500))),
   disabled: z.optional(z.boolean()),

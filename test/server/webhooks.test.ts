@@ -310,6 +310,8 @@ describe('merchant webhooks: the endpoints API', () => {
     for (const [body, param] of [
       [{ url: 'ftp://example.com/x', enabled_events: ['*'] }, 'url'],
       [{ url: 'not a url', enabled_events: ['*'] }, 'url'],
+      [{ url: 'https://example.com/a\u0000b', enabled_events: ['*'] }, 'url'],
+      [{ url: 'https://example.com/\ud800', enabled_events: ['*'] }, 'url'],
       [{ url: `https://example.com/${'a'.repeat(2100)}`, enabled_events: ['*'] }, 'url'],
       [{ enabled_events: ['*'] }, 'url'],
       [{ url }, 'enabled_events'],
