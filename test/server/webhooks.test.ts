@@ -21,6 +21,7 @@ import { verifyWebhook } from '../../server/webhooks/verify.ts';
 import { webhookHandlers } from '../../server/webhooks/deliver.ts';
 import { startOutboxWorker, type Handler } from '../../server/outbox/worker.ts';
 import { openDb } from '../../server/storage/db.ts';
+import { redactString } from '../../server/log.ts';
 
 const FAST = { pollMs: 20, backoffBaseMs: 30, backoffMaxMs: 200 };
 const t = useTestStack({ outbox: FAST, webhookTimeoutMs: 300 });
@@ -165,6 +166,8 @@ describe('merchant webhooks: what is sent', () => {
     assert.equal(read.body.secret_hint, hook.secret.slice(-4));
     const dump = JSON.stringify(await t.stack.db.query(`SELECT * FROM webhook_endpoints`));
     assert.ok(!dump.includes(hook.secret) && !dump.includes(hook.secret.slice(6)), 'the secret is sealed');
+    assert.ok(!t.stack.log.lines!.some((line) => line.includes(hook.secret.slice(6))), 'nor in a log line');
+    assert.equal(redactString(`oops ${hook.secret} logged`), 'oops whsec_[redacted] logged', 'the logger masks one, should a call site try');
   });
 
   it('a decline is payment.failed, a 3DS redirect payment.requires_action; an endpoint gets only the types it asked for', async () => {
