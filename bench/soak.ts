@@ -199,6 +199,8 @@ async function soak(databaseUrl: string) {
       PEPPER_BASE_URL: `${sandboxUrl}/pepper`,
       PAGOS_BASE_URL: `${sandboxUrl}/pagos`,
       PAYKIT_WORKER: workerMode === 'separate' ? 'off' : 'on',
+      // Every payment comes from this one address, far over the per-IP limit a buyer's browser has.
+      PAYKIT_RATE_LIMIT: 'off',
     };
     const server = await start<{ payUrl: string; demoUrl: string; keys: { secret: string; publishable: string } }>(
       'bench/soak-server.ts',
@@ -210,7 +212,7 @@ async function soak(databaseUrl: string) {
     let worker: ChildProcess | undefined;
     if (workerMode === 'separate') {
       const log = openSync(path.join(logs, 'worker.log'), 'a');
-      worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: serverEnv, execArgv: ['--import', 'tsx'], stdio: ['ignore', log, log, 'ipc'] });
+      worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: { ...serverEnv, PAYKIT_PUBLIC_URL: server.message.payUrl }, execArgv: ['--import', 'tsx'], stdio: ['ignore', log, log, 'ipc'] });
       children.push(worker);
       // Background work yields to buyers when the CPU is short: the export catches up later, a
       // confirm cannot wait. (A deployment does the same with `nice` or its scheduler's weights.)

@@ -10,6 +10,7 @@ import { assetRoutes } from './routes/assets.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { hostedInvoiceRoutes, invoiceRoutes } from './routes/invoices.ts';
 import { exportRoutes } from './routes/exports.ts';
+import { webhookEndpointRoutes, webhookEventRoutes } from './routes/webhooks.ts';
 import { openApiDocument } from './openapi.ts';
 import { securityHeaders } from './abuse/headers.ts';
 import { rateLimit } from './abuse/rate-limit.ts';
@@ -44,6 +45,8 @@ export function createApp(deps: Deps) {
   app.route('/v1/publishable_keys', keyRoutes(deps));
   app.route('/v1/invoices', invoiceRoutes(deps));
   app.route('/v1/pagos/exports', exportRoutes(deps));
+  app.route('/v1/webhook_endpoints', webhookEndpointRoutes(deps));
+  app.route('/v1/webhook_events', webhookEventRoutes(deps));
   app.route('/invoices', hostedInvoiceRoutes(deps));
   app.route('/', providerRoutes(deps));
   app.route('/', assetRoutes(deps));

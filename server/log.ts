@@ -11,6 +11,8 @@ const VALUE_PATTERNS: [RegExp, string][] = [
   [/\b(sk|rk)_(test|live)_[A-Za-z0-9]+/g, '$1_$2_[redacted]'],
   [/\b(cs_[A-Za-z0-9]+)_secret_[A-Za-z0-9_-]+/g, '$1_secret_[redacted]'],
   [/(\/(?:hooks\/[a-z]+|return)\/[A-Za-z0-9_]+\/)[A-Za-z0-9]+/g, '$1[redacted]'],
+  // A merchant webhook signing secret.
+  [/\bwhsec_[A-Za-z0-9]+/g, 'whsec_[redacted]'],
   // A hosted invoice's public id is the bearer credential of its page.
   [/\bpinv_[A-Za-z0-9]+/g, 'pinv_[redacted]'],
   [/(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])/g, '[redacted-pan]'],

@@ -12,6 +12,7 @@ import {
   surchargeQuoteSchema,
 } from '../contract/api.ts';
 import { invoiceCheckoutSchema, invoiceInputSchema, invoiceSearchSchema } from '../contract/invoice.ts';
+import { webhookPaths } from './webhooks/openapi.ts';
 
 const schema = (type: z.ZodMiniType) => {
   const { $schema: _dropped, ...rest } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -225,6 +226,7 @@ export function openApiDocument(serverUrl: string) {
       '/v1/pagos/exports/{id}/retry': {
         post: { summary: 'Send one parked delivery again', security: [{ secretKey: [] }], parameters: [id], responses: { 200: json('The delivery'), 404: error, 409: error } },
       },
+      ...webhookPaths(),
     },
   };
 }

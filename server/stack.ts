@@ -23,7 +23,8 @@ import { createPagouSimulator } from './simulators/pagou/app.ts';
 import { createPepperAdapter } from './providers/pepper/adapter.ts';
 import { createPepperSimulator } from './simulators/pepper/app.ts';
 import { createPagosSimulator } from './simulators/pagos/app.ts';
-import { pagosHandlers, type PagosConfig } from './pagos/export.ts';
+import type { PagosConfig } from './pagos/export.ts';
+import { outboxHandlers } from './outbox/handlers.ts';
 import { startOutboxWorker, type OutboxWorker, type WorkerOptions } from './outbox/worker.ts';
 import { ensureDevMerchant, createMerchant, type MerchantKeys } from './merchants.ts';
 import { createDemoApp } from '../demo/app.ts';
@@ -60,6 +61,8 @@ export interface StackOptions {
   providerTimeoutMs?: number;
   /** How long one Pagos request may take before it is retried (10 s). */
   pagosTimeoutMs?: number;
+  /** How long a merchant's webhook endpoint has to answer before the delivery is retried (10 s). */
+  webhookTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   /**
    * An existing merchant's keys, used instead of creating one: a second instance on the same
@@ -82,7 +85,7 @@ export interface Stack {
   pepper: ReturnType<typeof createPepperSimulator>;
   pagos: ReturnType<typeof createPagosSimulator>;
   config: ServerConfig;
-  /** The background worker (the Pagos export); null when the stack was started without one. */
+  /** The background worker (merchant webhooks, the Pagos export); null when the stack was started without one. */
   outbox: OutboxWorker | null;
   /** The reconciler of payments in doubt; null when the stack was started without one. */
   reconciler: Reconciler | null;
@@ -210,11 +213,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const app = createApp({ db, config, log, adapters });
   const reconciler = options.reconcile === false ? null : startReconciler({ db, config, log, adapters }, { ...options.reconcile, requestTimeoutMs: timeoutMs });
   pay.use(app.fetch);
+  // Merchant webhooks always run; the Pagos export when it is configured.
+  const handlers = outboxHandlers({
+    serverSecret: config.serverSecret,
+    publicUrl: config.publicUrl,
+    pagos: config.pagos,
+    ...(options.webhookTimeoutMs ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}),
+    ...(options.outbox && options.outbox.now ? { now: options.outbox.now } : {}),
+  });
   const outbox =
     // PAYKIT_WORKER=off: this process only answers requests; `server/worker.ts` runs the outbox elsewhere.
-    options.outbox === false || env.PAYKIT_WORKER === 'off' || !config.pagos
+    options.outbox === false || env.PAYKIT_WORKER === 'off'
       ? null
-      : startOutboxWorker({ db, log }, pagosHandlers({ pagos: config.pagos }), {
+      : startOutboxWorker({ db, log }, handlers, {
           // One connection on PGlite, shared with the payments; a pool on PostgreSQL.
           dbConcurrency: db.kind === 'pglite' ? 1 : 4,
           ...options.outbox,

@@ -1,5 +1,5 @@
 /**
- * The outbox worker (today: the Pagos export) in a process of its own:
+ * The outbox worker (merchant webhooks and the Pagos export) in a process of its own:
  *
  *   PAYKIT_WORKER=off node --import tsx server/dev.ts     # API only
  *   node --import tsx server/worker.ts                    # the worker, any number of them
@@ -10,12 +10,14 @@
  * processes share one PostgreSQL safely. PostgreSQL only: an embedded PGlite folder can be
  * opened by one process at a time, and there `npm start` keeps the worker in the API process.
  *
- * Environment: DATABASE_URL (required), PAGOS_BASE_URL and PAGOS_API_KEY (required unless
- * PAGOS_EXPORT=off, when there is nothing to do), LOG_LEVEL.
+ * Environment: DATABASE_URL, PAYKIT_SECRET (the API's: it unseals the webhook signing secrets)
+ * and PAYKIT_PUBLIC_URL (the API's public origin, for links in webhook payloads), all required;
+ * PAGOS_BASE_URL and PAGOS_API_KEY (required unless PAGOS_EXPORT=off), LOG_LEVEL.
  */
 import { openDb } from './storage/db.ts';
 import { createLogger, type Level } from './log.ts';
-import { pagosHandlers } from './pagos/export.ts';
+import { outboxHandlers } from './outbox/handlers.ts';
+import { assertServerSecret } from './config.ts';
 import { startOutboxWorker } from './outbox/worker.ts';
 
 const env = process.env;
@@ -25,18 +27,24 @@ if (!env.DATABASE_URL) {
   log.error('server/worker.ts needs DATABASE_URL: the worker shares the API\'s PostgreSQL (with PGlite, npm start runs it in the API process)');
   process.exit(2);
 }
-if (env.PAGOS_EXPORT === 'off') {
-  log.info('PAGOS_EXPORT=off: nothing for the worker to do');
-  process.exit(0);
+if (!env.PAYKIT_SECRET || !env.PAYKIT_PUBLIC_URL) {
+  log.error('server/worker.ts needs the API\'s PAYKIT_SECRET and PAYKIT_PUBLIC_URL (webhooks are signed with secrets sealed by the one and link to the other)');
+  process.exit(2);
 }
-if (!env.PAGOS_BASE_URL || !env.PAGOS_API_KEY) {
+const exportOn = env.PAGOS_EXPORT !== 'off';
+if (exportOn && (!env.PAGOS_BASE_URL || !env.PAGOS_API_KEY)) {
   log.error('server/worker.ts needs PAGOS_BASE_URL and PAGOS_API_KEY (or PAGOS_EXPORT=off)');
   process.exit(2);
 }
 
 const db = await openDb({ url: env.DATABASE_URL });
 // As many queries at once as inside the API process: the database is still shared with the payments.
-const worker = startOutboxWorker({ db, log }, pagosHandlers({ pagos: { baseUrl: env.PAGOS_BASE_URL, apiKey: env.PAGOS_API_KEY } }), { dbConcurrency: 4 });
+const handlers = outboxHandlers({
+  serverSecret: assertServerSecret(env.PAYKIT_SECRET),
+  publicUrl: env.PAYKIT_PUBLIC_URL,
+  pagos: exportOn ? { baseUrl: env.PAGOS_BASE_URL!, apiKey: env.PAGOS_API_KEY! } : null,
+});
+const worker = startOutboxWorker({ db, log }, handlers, { dbConcurrency: 4 });
 log.info('outbox worker running');
 
 let stopping = false;

@@ -8,6 +8,7 @@
 import { formatAmount } from '../../contract/money.ts';
 import { conflict } from '../errors.ts';
 import type { Queryable } from '../storage/db.ts';
+import { emitInvoiceEvent } from '../webhooks/events.ts';
 
 /**
  * Payments that may still take money hold their amount against the invoice: those processing or
@@ -67,14 +68,27 @@ export async function reserveInvoiceAmount(
  * (`sign` -1). The surcharge is the buyer's cost of paying by card, not a payment of the invoice.
  */
 export async function applyToInvoice(tx: Queryable, paymentId: string, sign: 1 | -1): Promise<void> {
-  await tx.query(
+  // Locked first, so the status before is this transaction's own (two payments completing one
+  // invoice at once then announce it paid once).
+  const [before] = await tx.query<{ id: string; status: string }>(
+    `SELECT i.id, i.status FROM invoices i JOIN checkout_sessions s ON s.invoice_id = i.id JOIN payments p ON p.session_id = s.id
+      WHERE p.id = $1 FOR UPDATE OF i`,
+    [paymentId],
+  );
+  if (!before) return;
+  const [after] = await tx.query<{ status: string }>(
     `UPDATE invoices i SET
        amount_paid = GREATEST(i.amount_paid + $2 * (COALESCE(p.amount_captured, p.amount) - p.surcharge_amount), 0),
        paid_at = CASE WHEN i.paid_outside + GREATEST(i.amount_paid + $2 * (COALESCE(p.amount_captured, p.amount) - p.surcharge_amount), 0) >= i.total
                       THEN COALESCE(i.paid_at, now()) ELSE NULL END,
        updated_at = now()
      FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
-     WHERE p.id = $1 AND i.id = s.invoice_id`,
+     WHERE p.id = $1 AND i.id = s.invoice_id
+     RETURNING i.status`,
     [paymentId, sign],
   );
+  // The merchant hears of each payment that leaves it partly paid, and of the one that pays it.
+  if (!after || sign < 0) return;
+  if (after.status === 'paid' && before.status !== 'paid') await emitInvoiceEvent(tx, before.id, 'invoice.paid');
+  else if (after.status === 'partially_paid') await emitInvoiceEvent(tx, before.id, 'invoice.partially_paid');
 }

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../storage/db.ts';
 
-export const TOPICS = ['pagos.transaction', 'pagos.enrichment'] as const;
+export const TOPICS = ['pagos.transaction', 'pagos.enrichment', 'merchant.webhook'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export type OutboxStatus = 'pending' | 'delivered' | 'parked' | 'waiting';

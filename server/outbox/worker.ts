@@ -51,6 +51,12 @@ export interface WorkerOptions {
    * buyer's confirm wait (`npm run bench` showed p99 going from 16 to 100 ms with 16 at once).
    */
   dbConcurrency: number;
+  /**
+   * The worker's clock in ms (tests: simulated time, so an hour-long outage or the 3-day give-up
+   * is run through without waiting). Unset, the database's `now()` decides what is due, which keeps
+   * many instances with skewed clocks in step.
+   */
+  now?: () => number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
@@ -118,15 +124,19 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
   let again = false;
   let idleWaiters: (() => void)[] = [];
 
+  /** The clock as a query parameter: null means the database's `now()` (see `WorkerOptions.now`). */
+  const clock = () => (settings.now ? new Date(settings.now()) : null);
+  const NOW = (param: number) => `COALESCE($${param}::timestamptz, now())`;
+
   async function claim(): Promise<OutboxRow[]> {
     return db.query<OutboxRow>(
-      `UPDATE outbox o SET locked_until = now() + make_interval(secs => $3::double precision / 1000)
+      `UPDATE outbox o SET locked_until = ${NOW(4)} + make_interval(secs => $3::double precision / 1000)
          FROM (SELECT id FROM outbox
-                WHERE status = 'pending' AND run_after <= now() AND (locked_until IS NULL OR locked_until < now()) AND topic = ANY($1::text[])
+                WHERE status = 'pending' AND run_after <= ${NOW(4)} AND (locked_until IS NULL OR locked_until < ${NOW(4)}) AND topic = ANY($1::text[])
                 ORDER BY run_after, id LIMIT $2 FOR UPDATE SKIP LOCKED) due
         WHERE o.id = due.id
         RETURNING o.*`,
-      [topics, settings.batch, settings.leaseMs],
+      [topics, settings.batch, settings.leaseMs, clock()],
     );
   }
 
@@ -138,8 +148,8 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
     switch (result.kind) {
       case 'delivered':
         booked = await db.query(
-          sql(`status = 'delivered', delivered_at = now(), attempts = 0, failing_since = NULL, last_status = $3, last_error = NULL, sent_digest = COALESCE($4, sent_digest)`),
-          [row.id, row.version, result.status ?? null, result.digest ?? null],
+          sql(`status = 'delivered', delivered_at = ${NOW(5)}, attempts = 0, failing_since = NULL, last_status = $3, last_error = NULL, sent_digest = COALESCE($4, sent_digest)`),
+          [row.id, row.version, result.status ?? null, result.digest ?? null, clock()],
         );
         if (booked.length && result.wake?.length) {
           // A new version, so a handler deciding to wait on this very delivery cannot book that.
@@ -151,16 +161,16 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
         }
         break;
       case 'retry': {
-        const failingFor = row.failing_since ? Date.now() - new Date(row.failing_since).getTime() : 0;
+        const failingFor = row.failing_since ? (settings.now?.() ?? Date.now()) - new Date(row.failing_since).getTime() : 0;
         if (failingFor >= settings.giveUpMs) {
           const error = `gave up after ${row.attempts + 1} attempts over ${Math.round(failingFor / 60_000)} minutes; last: ${result.error}`;
           return book(row, { kind: 'park', status: result.status ?? null, error });
         }
         const delay = result.afterMs ?? backoffMs(row.attempts + 1, settings);
         booked = await db.query(
-          sql(`attempts = attempts + 1, run_after = now() + make_interval(secs => $3::double precision / 1000),
-               failing_since = COALESCE(failing_since, now()), last_status = $4, last_error = $5`),
-          [row.id, row.version, delay, result.status ?? null, result.error.slice(0, 500)],
+          sql(`attempts = attempts + 1, run_after = ${NOW(6)} + make_interval(secs => $3::double precision / 1000),
+               failing_since = COALESCE(failing_since, ${NOW(6)}), last_status = $4, last_error = $5`),
+          [row.id, row.version, delay, result.status ?? null, result.error.slice(0, 500), clock()],
         );
         break;
       }

@@ -18,6 +18,7 @@ import type { MoneyMovement } from '../providers/types.ts';
 import { adapterFor, loadPayment, type Deps } from './service.ts';
 import { transition } from './state.ts';
 import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
+import { emitPaymentEvents } from '../webhooks/events.ts';
 import type { PaymentRow } from './rows.ts';
 
 export interface RefundRow {
@@ -174,6 +175,7 @@ export async function refundPayment(
       ]);
       // Pagos's `refunded` turns true (server/pagos/export.ts).
       await enqueue(tx, PAYMENT_EXPORT, paymentId, auth.merchantId);
+      await emitPaymentEvents(tx, paymentId, ['payment.refunded']);
       return done!;
     });
   }

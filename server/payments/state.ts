@@ -9,6 +9,7 @@ import type { Queryable } from '../storage/db.ts';
 import { applyToInvoice } from '../invoices/ledger.ts';
 import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
 import { countsAsDecline } from '../abuse/session-lock.ts';
+import { emitPaymentEvents, paymentEventTypes } from '../webhooks/events.ts';
 
 export const TERMINAL: ReadonlySet<PaymentStatus> = new Set(['succeeded', 'failed', 'canceled']);
 
@@ -100,6 +101,8 @@ export async function transition(
   );
   // Pagos sees every change (server/pagos/export.ts), delivered from the outbox after this commits.
   await enqueue(tx, PAYMENT_EXPORT, paymentId, row.merchant_id);
+  // The merchant's webhooks (server/webhooks/events.ts), committed with the change or not at all.
+  await emitPaymentEvents(tx, paymentId, paymentEventTypes(row.from_status, to));
   // An invoice counts a payment once it succeeded, and no longer once the merchant voided it.
   // (Only for invoice checkouts: other payments pay no extra statement for it.)
   if (row.invoice_id && to === 'succeeded') await applyToInvoice(tx, paymentId, 1);

@@ -48,7 +48,12 @@ describe('server/worker.ts', () => {
     url.searchParams.set('options', `-c search_path=${schema}`);
     worker = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/worker.ts')], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url.toString(), PAGOS_BASE_URL: stack.config.pagos!.baseUrl, PAGOS_API_KEY: stack.config.pagos!.apiKey },
+      env: {
+        ...process.env,
+        DATABASE_URL: url.toString(),
+        PAYKIT_SECRET: stack.config.serverSecret,
+        PAYKIT_PUBLIC_URL: stack.config.publicUrl,
+        PAGOS_BASE_URL: stack.config.pagos!.baseUrl, PAGOS_API_KEY: stack.config.pagos!.apiKey },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     worker.stdout!.on('data', (chunk) => (output += chunk));
