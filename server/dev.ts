@@ -28,6 +28,8 @@ process.stdout.write(`
   Settle Pepper     curl -X POST ${stack.sandboxUrl}/pepper/sandbox/settle   (refunds need settled payments)
   Sandbox PIX payer ${stack.sandboxUrl}/pagou/sandbox/pix
   Hosted invoices   ${stack.payUrl}/invoices/pinv_…   ("Open a sample invoice" on the shop page; API: POST /v1/invoices)
+  Merchant webhooks POST ${stack.payUrl}/v1/webhook_endpoints {url, enabled_events}   (signed: Paykit-Signature; README "Merchant webhooks")
+  Provider faults   POST ${stack.sandboxUrl}/pepper/sandbox/faults   (also /payagency, /pagou: slow, timeout, 5xx, drop after processing)
   Pagos export      ${stack.config.pagos ? `${stack.config.pagos.baseUrl}   (the sandbox's view: ${stack.sandboxUrl}/pagos/sandbox/transactions; deliveries: GET /v1/pagos/exports)` : 'off (PAGOS_EXPORT=off)'}
 
   Test keys (test mode, kept in ${env.PAYKIT_DATA_DIR ?? ".paykit"}/dev-keys.json)
