@@ -1,5 +1,5 @@
 /**
- * Fault injection for the sandbox providers: tests and the soak script tell a simulator to
+ * Fault injection for the sandbox providers: tests (or a person, over HTTP) tell a simulator to
  * misbehave the way real providers and networks do, so Paykit's handling of each case is shown
  * with real HTTP rather than mocked fetches.
  *

@@ -30,7 +30,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Frame, Page, Request } from 'playwright-core';
-import { frameOf, startE2E, typeCard, type E2E, type WatchedPage } from './harness.ts';
+import { fillBankAccount, frameOf, startE2E, typeCard, type E2E, type WatchedPage } from './harness.ts';
 import { clientSecretFor } from '../../server/crypto.ts';
 
 let e2e: E2E;
@@ -267,12 +267,7 @@ describe('card data stays in the payment frame', () => {
     const ach = await openPepperSession({ payment_methods: ['card', 'ach'] });
     const frame = frameOf(ach);
     typed.accounts.add('000123456789');
-    await frame.getByRole('tab', { name: 'Bank account' }).click();
-    await frame.getByLabel('Account holder name').fill('Jane Doe');
-    await frame.getByLabel('Routing number').fill('021000021');
-    await frame.getByLabel('Account number', { exact: true }).fill('000123456789');
-    const confirm = frame.getByLabel('Confirm account number');
-    if (await confirm.count()) await confirm.fill('000123456789');
+    await fillBankAccount(frame);
     await frame.getByRole('checkbox', { name: 'I authorize this debit' }).check();
     await frame.getByRole('button', { name: /^Pay \$25\.00/ }).click();
     await succeeded(ach);

@@ -156,3 +156,16 @@ export async function typeCard(page: Page, number: string, options: { cvc?: stri
   await page.keyboard.press('Tab');
   await page.keyboard.type(options.name ?? 'Jane Doe');
 }
+
+/**
+ * Opens the bank account tab and fills it (holder, routing number, account number and, when the
+ * form asks, its confirmation); the mandate is left for the test to read and accept.
+ */
+export async function fillBankAccount(frame: FrameLocator, account = '000123456789', routing = '021000021') {
+  await frame.getByRole('tab', { name: 'Bank account' }).click();
+  await frame.getByLabel('Account holder name').fill('Jane Doe');
+  await frame.getByLabel('Routing number').fill(routing);
+  await frame.getByLabel('Account number', { exact: true }).fill(account);
+  const confirm = frame.getByLabel('Confirm account number');
+  if (await confirm.count()) await confirm.fill(account);
+}

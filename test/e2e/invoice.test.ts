@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { frameOf, startE2E, typeCard, type E2E, type WatchedPage } from './harness.ts';
+import { fillBankAccount, frameOf, startE2E, typeCard, type E2E, type WatchedPage } from './harness.ts';
 import { sampleInvoice } from '../../demo/app.ts';
 
 let e2e: E2E;
@@ -109,12 +109,7 @@ describe('a hosted invoice in the browser', () => {
 
     // The rest by bank account.
     await page.getByRole('button', { name: 'Continue' }).click();
-    await frame.getByRole('tab', { name: 'Bank account' }).click();
-    await frame.getByLabel('Account holder name').fill('Jane Doe');
-    await frame.getByLabel('Routing number').fill('021000021');
-    await frame.getByLabel('Account number', { exact: true }).fill('000123456789');
-    const confirm = frame.getByLabel('Confirm account number');
-    if (await confirm.count()) await confirm.fill('000123456789');
+    await fillBankAccount(frame);
     assert.match((await frame.getByText(/I authorize|By accepting/).first().textContent())!, /\$662\.60/);
     await frame.getByRole('checkbox', { name: 'I authorize this debit' }).check();
     await frame.getByRole('button', { name: /^Pay \$662\.60/ }).click();

@@ -33,6 +33,7 @@ import { createPayAgencySimulator } from '../../server/simulators/payagency/app.
 import { createPagouSimulator } from '../../server/simulators/pagou/app.ts';
 import { createPepperSimulator } from '../../server/simulators/pepper/app.ts';
 import { card } from './helpers.ts';
+import { APPROVED, CREATE, DECLINED, SESSION, SIMS, type Sim } from './fixtures/sims.ts';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'crash-child.ts');
 const ORIGIN = 'http://shop.crash.test';
@@ -43,16 +44,6 @@ const GAP_MS = 40;
 /** The server is killed once this many confirms have been answered (whatever the machine's speed). */
 const KILL_AFTER_ANSWERS = 5;
 
-type Sim = 'pepper' | 'pagou' | 'payagency';
-const SIMS: readonly Sim[] = ['pepper', 'pagou', 'payagency'];
-const CREATE: Record<Sim, string> = { pepper: '/api/transaction', pagou: '/v2/transactions', payagency: '/v1/test/transaction' };
-const SESSION: Record<Sim, Record<string, unknown>> = {
-  pepper: { provider: 'pepper', amount: 2500, currency: 'USD' },
-  pagou: { amount: 12990, currency: 'BRL', payment_methods: ['card'] },
-  payagency: { provider: 'payagency', amount: 1500, currency: 'USD' },
-};
-const APPROVED: Record<Sim, string> = { pepper: '4111111111111111', pagou: '4111111111111111', payagency: '4242424242424242' };
-const DECLINED = '4000000000000002';
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {

@@ -10,7 +10,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { card, client, startTestStack } from './helpers.ts';
+import { card, client, invoiceBody, startTestStack } from './helpers.ts';
 import type { Stack } from '../../server/stack.ts';
 import { clientSecretFor, providerToken } from '../../server/crypto.ts';
 
@@ -36,16 +36,7 @@ before(async () => {
   const paid = await api.pay('4242424242424242');
   assert.equal(paid.body.status, 'succeeded');
   const open = (await api.createSession()).body;
-  const invoice = await api.post('/v1/invoices', {
-    currency: 'USD',
-    company_name: 'Acme Tools',
-    invoice_number: 'INV-FUZZ-1',
-    payable_to: { company: 'Acme Tools', address_line_1: '10 Market St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US', email: 'billing@acme.test' },
-    bill_to: { first_name: 'Grace', last_name: 'Hopper', address_line_1: '1 Navy Way', city: 'Arlington', state: 'VA', postal_code: '22202', country: 'US', email: 'grace@example.com' },
-    date_due: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-    items: [{ name: 'Consulting', unit_price: 5000, quantity: 2 }],
-    payment_methods: ['card'],
-  });
+  const invoice = await api.post('/v1/invoices', invoiceBody({ payment_methods: ['card'] }));
   assert.equal(invoice.status, 201, JSON.stringify(invoice.body));
   fixture = { sessionId: open.id, clientSecret: open.client_secret, paymentId: paid.body.id, invoiceId: invoice.body.id, invoicePublicId: invoice.body.public_id };
 });

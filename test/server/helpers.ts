@@ -24,6 +24,25 @@ export function card(number: string, overrides: Record<string, unknown> = {}) {
   return { number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, cvc: number.startsWith('37') ? '1234' : '123', name: 'Ada Lovelace', ...overrides };
 }
 
+export const INVOICE_ADDRESS = { first_name: 'Grace', last_name: 'Hopper', address_line_1: '1 Navy Way', city: 'Arlington', state: 'VA', postal_code: '22202', country: 'US' };
+const INVOICE_PAYABLE = { company: 'Acme Tools', address_line_1: '10 Market St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US', email: 'billing@acme.test' };
+let invoiceCounter = 0;
+
+/** A valid invoice body (`POST /v1/invoices`): $100.00 due in 30 days, with a number of its own; `fields` override. */
+export function invoiceBody(fields: Record<string, unknown> = {}) {
+  return {
+    currency: 'USD',
+    company_name: 'Acme Tools',
+    invoice_number: `INV-${process.pid}-${++invoiceCounter}`,
+    payable_to: INVOICE_PAYABLE,
+    bill_to: { ...INVOICE_ADDRESS, email: 'grace@example.com' },
+    date_due: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    items: [{ name: 'Consulting', unit_price: 5000, quantity: 2 }],
+    payment_methods: ['card', 'ach'],
+    ...fields,
+  };
+}
+
 export function client(stack: Stack) {
   const json = async (response: Response) => ({ status: response.status, headers: response.headers, body: (await response.json()) as any });
   const secretHeaders = { Authorization: `Bearer ${stack.keys.secret}`, 'Content-Type': 'application/json' };

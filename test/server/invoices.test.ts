@@ -5,28 +5,13 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { card, useTestStack } from './helpers.ts';
+import { card, INVOICE_ADDRESS as ADDRESS, invoiceBody, useTestStack } from './helpers.ts';
 import { createMerchant } from '../../server/merchants.ts';
 
 const t = useTestStack();
 
-const ADDRESS = { first_name: 'Grace', last_name: 'Hopper', address_line_1: '1 Navy Way', city: 'Arlington', state: 'VA', postal_code: '22202', country: 'US' };
-const PAYABLE = { company: 'Acme Tools', address_line_1: '10 Market St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US', email: 'billing@acme.test' };
 const ACH = { routing_number: '021000021', account_number: '000123456789', account_type: 'checking', holder_name: 'Grace Hopper', mandate_accepted: true };
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-
-let counter = 0;
-const invoiceBody = (fields: Record<string, unknown> = {}) => ({
-  currency: 'USD',
-  company_name: 'Acme Tools',
-  invoice_number: `INV-${process.pid}-${++counter}`,
-  payable_to: PAYABLE,
-  bill_to: { ...ADDRESS, email: 'grace@example.com' },
-  date_due: inDays(30),
-  items: [{ name: 'Consulting', unit_price: 5000, quantity: 2 }],
-  payment_methods: ['card', 'ach'],
-  ...fields,
-});
 
 const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
   t.api.json(await t.api.request(path, { method, headers: { ...t.api.secretHeaders, ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));

@@ -19,6 +19,7 @@ import { createPayAgencyAdapter } from '../../server/providers/payagency/adapter
 import { createPagouAdapter } from '../../server/providers/pagou/adapter.ts';
 import { createPepperAdapter } from '../../server/providers/pepper/adapter.ts';
 import type { FaultRule } from '../../server/simulators/faults.ts';
+import { APPROVED, CREATE, DECLINED, SESSION, type Sim } from './fixtures/sims.ts';
 
 const TIMEOUT_MS = 1500;
 const MISSING_AFTER_MS = 3000;
@@ -30,16 +31,7 @@ const t = useTestStack({
   env: { PAYKIT_CARD_ROUTING: 'pepper,payagency' },
 });
 
-type Sim = 'pepper' | 'pagou' | 'payagency';
-const CREATE: Record<Sim, string> = { pepper: '/api/transaction', pagou: '/v2/transactions', payagency: '/v1/test/transaction' };
-const SESSION: Record<Sim, Record<string, unknown>> = {
-  pepper: { provider: 'pepper', amount: 2500, currency: 'USD' },
-  pagou: { amount: 12990, currency: 'BRL', payment_methods: ['card'] },
-  payagency: { provider: 'payagency', amount: 1500, currency: 'USD' },
-};
-const GOOD: Record<Sim, string> = { pepper: '4111111111111111', pagou: '4111111111111111', payagency: '4242424242424242' };
-
-/** Sets one fault on a simulator's create route, over its HTTP control route (as the soak script does). */
+/** Sets one fault on a simulator's create route, over its HTTP control route (as a test in another process would). */
 async function fault(sim: Sim, rule: Omit<FaultRule, 'path' | 'method'>) {
   const response = await fetch(`${t.stack.sandboxUrl}/${sim}/sandbox/faults`, {
     method: 'POST',
@@ -56,7 +48,7 @@ function atProvider(sim: Sim, paymentId: string): any[] {
   return [...t.stack.payagency.transactions.values()].filter((tx) => tx.request.webhook_url?.includes(paymentId));
 }
 
-async function pay(sim: Sim, number = GOOD[sim]) {
+async function pay(sim: Sim, number = APPROVED[sim]) {
   const session = (await t.api.createSession(SESSION[sim])).body;
   const { status, body } = await t.api.confirm(session, { payment_method: { type: 'card', card: card(number) } });
   assert.equal(status, 200, JSON.stringify(body));
@@ -105,7 +97,7 @@ describe('an answer that is lost after the provider processed it: processing, th
 
     it(`${sim}: a declined card whose answer was lost is reconciled to failed, not retried`, async () => {
       await fault(sim, { kind: 'drop' });
-      const { payment } = await pay(sim, '4000000000000002');
+      const { payment } = await pay(sim, DECLINED);
       assert.equal(payment.status, 'processing');
       await t.stack.reconciler!.runOnce();
       const view = await merchantView(payment.id);
@@ -144,7 +136,7 @@ describe('an answer that is lost after the provider processed it: processing, th
         assert.equal(view.error.code, 'provider_unavailable');
         assert.equal(atProvider(sim, payment.id).length, 0);
         // The session is open again: the buyer's retry is a new attempt, charged once.
-        const retry = await t.api.confirm(session, { payment_method: { type: 'card', card: card(GOOD[sim]) } });
+        const retry = await t.api.confirm(session, { payment_method: { type: 'card', card: card(APPROVED[sim]) } });
         assert.equal(retry.body.status, 'succeeded', JSON.stringify(retry.body));
         assert.equal(atProvider(sim, retry.body.id).length, 1);
       }
@@ -270,7 +262,7 @@ describe('a provider that refuses before processing (503)', () => {
   });
 
   it('pepper: a decline is never sent to another provider', async () => {
-    const { payment } = await pay('pepper', '4000000000000002');
+    const { payment } = await pay('pepper', DECLINED);
     assert.equal(payment.status, 'failed');
     assert.equal(payment.error?.code, 'card_declined');
     const view = await merchantView(payment.id);

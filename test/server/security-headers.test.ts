@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestStack, useTestStack } from './helpers.ts';
+import { invoiceBody, startTestStack, useTestStack } from './helpers.ts';
 import { HSTS, LOCKED_CSP } from '../../server/abuse/headers.ts';
 
 const t = useTestStack();
@@ -42,16 +42,7 @@ describe('security headers', () => {
   });
 
   it('hosted invoice pages, found or not: their own strict CSP, not frameable, no referrer, not cached', async () => {
-    const created = await t.api.post('/v1/invoices', {
-      currency: 'USD',
-      company_name: 'Acme Tools',
-      invoice_number: 'INV-HEADERS-1',
-      payable_to: { company: 'Acme Tools', address_line_1: '10 Market St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US', email: 'billing@acme.test' },
-      bill_to: { first_name: 'Grace', last_name: 'Hopper', address_line_1: '1 Navy Way', city: 'Arlington', state: 'VA', postal_code: '22202', country: 'US', email: 'grace@example.com' },
-      date_due: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-      items: [{ name: 'Consulting', unit_price: 5000, quantity: 2 }],
-      payment_methods: ['card'],
-    });
+    const created = await t.api.post('/v1/invoices', invoiceBody({ payment_methods: ['card'] }));
     assert.equal(created.status, 201, JSON.stringify(created.body));
     for (const path of [`/invoices/${created.body.public_id}`, '/invoices/pinv_doesnotexist']) {
       const response = await t.stack.app.request(path);
