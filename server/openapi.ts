@@ -1,5 +1,4 @@
 /** The OpenAPI document, generated from the wire contract (contract/api.ts, contract/invoice.ts) so the two cannot drift. */
-import * as z from 'zod/mini';
 import {
   abandonSessionSchema,
   captureSchema,
@@ -13,23 +12,9 @@ import {
 } from '../contract/api.ts';
 import { invoiceCheckoutSchema, invoiceInputSchema, invoiceSearchSchema } from '../contract/invoice.ts';
 import { webhookPaths } from './webhooks/openapi.ts';
+import { error, id, idempotencyKey, json, schema, searchParameters } from './openapi-parts.ts';
 
-const schema = (type: z.ZodMiniType) => {
-  const { $schema: _dropped, ...rest } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-};
-
-const error = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-const json = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
-const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } };
 const clientSecret = { name: 'X-Client-Secret', in: 'header', required: true, schema: { type: 'string' } };
-const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-
-/** A search query's parameters, from the same schema that checks them. */
-function searchParameters(search: z.ZodMiniType) {
-  const properties = (schema(search) as { properties?: Record<string, unknown> }).properties ?? {};
-  return Object.entries(properties).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
-}
 
 export function openApiDocument(serverUrl: string) {
   return {

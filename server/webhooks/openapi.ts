@@ -7,19 +7,10 @@ import {
   webhookDeliverySearchSchema,
   webhookEventSearchSchema,
 } from '../../contract/webhooks.ts';
+import { error, id, idempotencyKey, json, schema, searchParameters as query } from '../openapi-parts.ts';
 
-const schema = (type: z.ZodMiniType) => {
-  const { $schema: _dropped, ...rest } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-};
-const error = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-const json = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
 const body = (type: z.ZodMiniType, required = true) => ({ required, content: { 'application/json': { schema: schema(type) } } });
-const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } };
-const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const security = [{ secretKey: [] }];
-const query = (search: z.ZodMiniType) =>
-  Object.entries((schema(search) as { properties?: Record<string, unknown> }).properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
 
 export function webhookPaths() {
   return {
