@@ -338,15 +338,16 @@ async function prepare(deps: Deps, session: SessionRow, method: CheckedMethod, e
  * asked about at the provider before a new attempt, so an expired code or challenge does not
  * block the session, and one paid at the last second is not paid twice.
  */
-async function settleStaleAction(deps: Deps, sessionId: string, merchantId: string): Promise<void> {
+async function settleStaleAction(deps: Deps, sessionId: string, merchantId: string): Promise<boolean> {
   const [payment] = await deps.db.query<PaymentRow>(
     `SELECT p.* FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
       WHERE p.session_id = $1 AND s.merchant_id = $2 AND p.status = 'requires_action' ORDER BY p.attempt DESC LIMIT 1`,
     [sessionId, merchantId],
   );
   const expiresAt = (payment?.next_action as { expires_at?: string } | null)?.expires_at;
-  if (!payment || !expiresAt || Date.parse(expiresAt) > Date.now()) return;
+  if (!payment || !expiresAt || Date.parse(expiresAt) > Date.now()) return false;
   await refreshFromProvider(deps, payment);
+  return true;
 }
 
 /**
@@ -378,19 +379,25 @@ export async function confirmSession(
   buyerIp: string | undefined,
 ): Promise<PaymentRow> {
   const method = checkMethod(input);
-  await settleStaleAction(deps, sessionId, auth.merchantId);
-  const early = await loadSession(deps.db, auth.merchantId, sessionId);
+  let early = await loadSession(deps.db, auth.merchantId, sessionId);
+  // Only a session waiting on its payment (`processing`) can hold an action gone stale.
+  if (early.status === 'processing' && (await settleStaleAction(deps, sessionId, auth.merchantId))) {
+    early = await loadSession(deps.db, auth.merchantId, sessionId);
+  }
   assertNotLocked(early);
   if (!early.payment_methods.includes(method.offered)) {
     throw invalidRequest('payment_method_not_allowed', `payment_method.type ${input.payment_method.type} is not offered by this checkout session.`, 'payment_method.type');
   }
   const prepared = effectiveSessionStatus(early) === 'open' ? await prepare(deps, early, method, input.expected_amount) : null;
   const reserved = await deps.db.transaction(async (tx) => {
-    const [session] = await tx.query<SessionRow>(
-      `SELECT * FROM checkout_sessions WHERE id = $1 AND merchant_id = $2 FOR UPDATE`,
+    // The session locked, with the number the next attempt takes.
+    const [locked] = await tx.query<SessionRow & { next_attempt: number }>(
+      `SELECT s.*, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM payments WHERE session_id = s.id) AS next_attempt
+         FROM checkout_sessions s WHERE s.id = $1 AND s.merchant_id = $2 FOR UPDATE OF s`,
       [sessionId, auth.merchantId],
     );
-    if (!session) throw notFound('checkout session', 'id');
+    if (!locked) throw notFound('checkout session', 'id');
+    const { next_attempt: attempt, ...session } = locked;
     const status = effectiveSessionStatus(session);
     if (status === 'complete') throw conflict('session_complete', 'This checkout session has already been paid.');
     assertNotLocked(session);
@@ -417,18 +424,22 @@ export async function confirmSession(
       const [merchant] = await tx.query<{ name: string }>(`SELECT name FROM merchants WHERE id = $1`, [session.merchant_id]);
       mandate = { text: sessionMandate(session, merchant?.name ?? ''), accepted_at: new Date().toISOString(), sec_code: session.ach_sec_code, ip: buyerIp ?? null };
     }
-    const [{ attempt }] = (await tx.query<{ attempt: number }>(
-      `SELECT COALESCE(MAX(attempt), 0) + 1 AS attempt FROM payments WHERE session_id = $1`,
-      [sessionId],
-    )) as [{ attempt: number }];
     const card = method.type === 'card' ? method : null;
     const saved = prepared.saved;
+    // One statement: the payment, its first event, and the session marked as paying.
     const [payment] = await tx.query<PaymentRow>(
-      `INSERT INTO payments (id, session_id, merchant_id, mode, attempt, amount, currency, status, provider, method, installments,
-         card_brand, card_bin, card_last4, card_exp_month, card_exp_year, capture_method, surcharge_amount,
-         ach_routing_number, ach_last4, ach_account_type, mandate, saved_card_id, save_card, telemetry)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'processing', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22, $23, $24::jsonb)
-       RETURNING *`,
+      `WITH payment AS (
+         INSERT INTO payments (id, session_id, merchant_id, mode, attempt, amount, currency, status, provider, method, installments,
+           card_brand, card_bin, card_last4, card_exp_month, card_exp_year, capture_method, surcharge_amount,
+           ach_routing_number, ach_last4, ach_account_type, mandate, saved_card_id, save_card, telemetry)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'processing', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22, $23, $24::jsonb)
+         RETURNING *
+       ), event AS (
+         INSERT INTO payment_events (payment_id, from_status, to_status, source) SELECT id, NULL, 'processing', 'confirm' FROM payment
+       ), session AS (
+         UPDATE checkout_sessions SET status = 'processing', updated_at = now() WHERE id = $2
+       )
+       SELECT * FROM payment`,
       [
         newId('pay'), session.id, session.merchant_id, session.mode, attempt, prepared.total, session.currency, session.provider,
         method.offered, card ? card.installments : method.type === 'saved_card' ? 1 : null,
@@ -445,8 +456,6 @@ export async function confirmSession(
         input.telemetry ? JSON.stringify(input.telemetry) : null,
       ],
     );
-    await tx.query(`INSERT INTO payment_events (payment_id, from_status, to_status, source) VALUES ($1, NULL, 'processing', 'confirm')`, [payment!.id]);
-    await tx.query(`UPDATE checkout_sessions SET status = 'processing', updated_at = now() WHERE id = $1`, [session.id]);
     return { session, payment: payment!, email, phone };
   });
 
@@ -545,13 +554,16 @@ export async function applyOutcome(deps: Deps, paymentId: string, outcome: Provi
   }
   const changed = await deps.db.transaction(async (tx) => {
     // A card refused while its 3DS challenge was open failed authentication, whatever the provider calls it.
-    const [current] = await tx.query<{ action: string | null }>(`SELECT next_action->>'type' AS action FROM payments WHERE id = $1`, [paymentId]);
-    if (outcome.status === 'failed' && outcome.error?.code === 'card_declined' && current?.action === 'three_ds_challenge') {
-      log.info('card refused during its 3DS challenge', { provider_reason: outcome.error.message });
-      outcome = { ...outcome, error: { code: 'authentication_failed', message: 'Your bank could not confirm this payment (3-D Secure authentication failed).' } };
+    if (outcome.status === 'failed' && outcome.error?.code === 'card_declined') {
+      const [current] = await tx.query<{ action: string | null }>(`SELECT next_action->>'type' AS action FROM payments WHERE id = $1`, [paymentId]);
+      if (current?.action === 'three_ds_challenge') {
+        log.info('card refused during its 3DS challenge', { provider_reason: outcome.error.message });
+        outcome = { ...outcome, error: { code: 'authentication_failed', message: 'Your bank could not confirm this payment (3-D Secure authentication failed).' } };
+      }
     }
     const moved = await transition(tx, paymentId, outcome.status, source, {
       providerReference: outcome.providerReference ?? null,
+      providerStatus: outcome.providerStatus,
       nextAction: storedNextAction(outcome.nextAction, deps.config.serverSecret),
       errorCode: outcome.error?.code ?? null,
       errorMessage: outcome.error?.message ?? null,
@@ -577,9 +589,12 @@ export async function applyOutcome(deps: Deps, paymentId: string, outcome: Provi
       changedFor ??= set?.merchant_id;
     }
     if (!moved && changedFor) await enqueue(tx, PAYMENT_EXPORT, paymentId, changedFor);
-    // The provider's own word (e.g. `refunded` after `paid`) even when our status does not move.
-    // Only when it agrees with where the payment is, so a late, stale notification cannot overwrite it.
-    await tx.query(`UPDATE payments SET provider_status = $2 WHERE id = $1 AND status = $3`, [paymentId, outcome.providerStatus.slice(0, 100), outcome.status]);
+    // The provider's own word (e.g. `refunded` after `paid`) even when our status does not move
+    // (a move wrote it). Only when it agrees with where the payment is, so a late, stale
+    // notification cannot overwrite it.
+    if (!moved) {
+      await tx.query(`UPDATE payments SET provider_status = $2 WHERE id = $1 AND status = $3`, [paymentId, outcome.providerStatus.slice(0, 100), outcome.status]);
+    }
     return moved;
   });
   log.info(changed ? 'payment status changed' : 'payment status unchanged', {

@@ -7,7 +7,7 @@
 import type { PaymentStatus } from '../../contract/api.ts';
 import type { Queryable } from '../storage/db.ts';
 import { applyToInvoice } from '../invoices/ledger.ts';
-import { enqueue, PAYMENT_EXPORT } from '../outbox/queue.ts';
+import { DUE_NOW, PAYMENT_EXPORT } from '../outbox/queue.ts';
 import { countsAsDecline } from '../abuse/session-lock.ts';
 import { emitPaymentEvents, paymentEventTypes } from '../webhooks/events.ts';
 
@@ -47,6 +47,8 @@ export interface TransitionPatch {
   errorCode?: string | null;
   errorMessage?: string | null;
   errorFields?: Record<string, string> | null;
+  /** The provider's own word for the new status, kept as it said it. */
+  providerStatus?: string | null;
 }
 
 /** Where a change came from, kept in payment_events. */
@@ -64,16 +66,41 @@ export async function transition(
   source: TransitionSource,
   patch: TransitionPatch = {},
 ): Promise<PaymentStatus | null> {
-  const rows = await tx.query<{ session_id: string; merchant_id: string; from_status: PaymentStatus; invoice_id: string | null }>(
-    `UPDATE payments p SET
-       status = $2,
-       provider_reference = COALESCE($4, p.provider_reference),
-       next_action = CASE WHEN $2 = 'requires_action' THEN $5::jsonb ELSE NULL END,
-       error_code = $6, error_message = $7, error_fields = $8::jsonb,
-       updated_at = now()
-     FROM (SELECT id, status AS from_status FROM payments WHERE id = $1 FOR UPDATE) old
-     WHERE p.id = old.id AND p.status = ANY($3::text[])
-     RETURNING p.session_id, p.merchant_id, old.from_status, (SELECT invoice_id FROM checkout_sessions WHERE id = p.session_id) AS invoice_id`,
+  // One statement, so a payment's every change costs one round trip: the conditional UPDATE,
+  // its event, the session kept in step (a decline counts towards the session's lock,
+  // server/abuse/session-lock.ts, under this row lock) and Pagos's export queued (server/pagos/
+  // export.ts, delivered from the outbox after this commits). Data-modifying CTEs all run, each
+  // on the payment the UPDATE moved, or on nothing when it moved none.
+  const rows = await tx.query<{ from_status: PaymentStatus; invoice_id: string | null; has_endpoints: boolean }>(
+    `WITH old AS (
+       SELECT id, status AS from_status FROM payments WHERE id = $1 FOR UPDATE
+     ), moved AS (
+       UPDATE payments p SET
+         status = $2,
+         provider_reference = COALESCE($4, p.provider_reference),
+         provider_status = COALESCE($9, p.provider_status),
+         next_action = CASE WHEN $2 = 'requires_action' THEN $5::jsonb ELSE NULL END,
+         error_code = $6, error_message = $7, error_fields = $8::jsonb,
+         updated_at = now()
+       FROM old
+       WHERE p.id = old.id AND p.status = ANY($3::text[])
+       RETURNING p.id, p.session_id, p.merchant_id, p.mode, old.from_status
+     ), event AS (
+       INSERT INTO payment_events (payment_id, from_status, to_status, source, detail)
+         SELECT id, from_status, $2, $10, $11::jsonb FROM moved
+     ), session AS (
+       UPDATE checkout_sessions s SET status = $12, updated_at = now(),
+         decline_count = s.decline_count + $13,
+         locked_at = CASE WHEN $13 = 1 AND s.locked_at IS NULL AND s.decline_count + 1 >= s.max_declines THEN now() ELSE s.locked_at END
+       FROM moved WHERE s.id = moved.session_id AND s.status <> 'complete'
+     ), export AS (
+       INSERT INTO outbox (topic, subject, merchant_id) SELECT topic, moved.id, moved.merchant_id FROM moved, unnest($14::text[]) AS topic
+       ON CONFLICT (topic, subject) DO UPDATE SET version = outbox.version + 1, ${DUE_NOW}
+     )
+     SELECT moved.from_status,
+       (SELECT invoice_id FROM checkout_sessions WHERE id = moved.session_id) AS invoice_id,
+       EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.merchant_id = moved.merchant_id AND e.mode = moved.mode AND e.status = 'enabled') AS has_endpoints
+     FROM moved`,
     [
       paymentId,
       to,
@@ -83,26 +110,19 @@ export async function transition(
       to === 'failed' ? (patch.errorCode ?? 'payment_failed') : null,
       to === 'failed' ? (patch.errorMessage ?? null) : null,
       to === 'failed' && patch.errorFields ? JSON.stringify(patch.errorFields) : null,
+      patch.providerStatus?.slice(0, 100) ?? null,
+      source,
+      patch.errorCode ? JSON.stringify({ error_code: patch.errorCode }) : null,
+      sessionStatusFor(to),
+      to === 'failed' && countsAsDecline(patch.errorCode) ? 1 : 0,
+      PAYMENT_EXPORT,
     ],
   );
   const row = rows[0];
   if (!row) return null;
-  await tx.query(
-    `INSERT INTO payment_events (payment_id, from_status, to_status, source, detail) VALUES ($1, $2, $3, $4, $5)`,
-    [paymentId, row.from_status, to, source, patch.errorCode ? JSON.stringify({ error_code: patch.errorCode }) : null],
-  );
-  // A decline counts towards the session's lock (server/abuse/session-lock.ts), under this row lock.
-  await tx.query(
-    `UPDATE checkout_sessions SET status = $2, updated_at = now(),
-       decline_count = decline_count + $3,
-       locked_at = CASE WHEN $3 = 1 AND locked_at IS NULL AND decline_count + 1 >= max_declines THEN now() ELSE locked_at END
-     WHERE id = $1 AND status <> 'complete'`,
-    [row.session_id, sessionStatusFor(to), to === 'failed' && countsAsDecline(patch.errorCode) ? 1 : 0],
-  );
-  // Pagos sees every change (server/pagos/export.ts), delivered from the outbox after this commits.
-  await enqueue(tx, PAYMENT_EXPORT, paymentId, row.merchant_id);
-  // The merchant's webhooks (server/webhooks/events.ts), committed with the change or not at all.
-  await emitPaymentEvents(tx, paymentId, paymentEventTypes(row.from_status, to));
+  // The merchant's webhooks (server/webhooks/events.ts), committed with the change or not at all;
+  // a merchant without an endpoint pays nothing more.
+  if (row.has_endpoints) await emitPaymentEvents(tx, paymentId, paymentEventTypes(row.from_status, to));
   // An invoice counts a payment once it succeeded, and no longer once the merchant voided it.
   // (Only for invoice checkouts: other payments pay no extra statement for it.)
   if (row.invoice_id && to === 'succeeded') await applyToInvoice(tx, paymentId, 1);
