@@ -12,7 +12,7 @@
  * duration, at most 30 s; not counted), --provider payagency|pepper (payagency),
  * --worker separate|inline (separate: the outbox worker, the Pagos export, runs in its own
  * process, server/worker.ts; inline: in the API process, as `npm start` does), --profile (the
- * payment server writes a V8 CPU profile, .cpuprofile, next to the logs: open it in Chrome's
+ * payment server writes a V8 CPU profile, .cpuprofile, next to the logs, the worker in worker/: open it in Chrome's
  * DevTools, or `node bench/profile-top.ts FILE` for the functions that cost most).
  *
  * Processes: PostgreSQL (scripts/with-postgres.sh starts a throwaway one when DATABASE_URL is
@@ -212,7 +212,7 @@ async function soak(databaseUrl: string) {
     let worker: ChildProcess | undefined;
     if (workerMode === 'separate') {
       const log = openSync(path.join(logs, 'worker.log'), 'a');
-      worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: { ...serverEnv, PAYKIT_PUBLIC_URL: server.message.payUrl }, execArgv: ['--import', 'tsx'], stdio: ['ignore', log, log, 'ipc'] });
+      worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: { ...serverEnv, PAYKIT_PUBLIC_URL: server.message.payUrl }, execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logs, 'worker')}`] : [])], stdio: ['ignore', log, log, 'ipc'] });
       children.push(worker);
       // Background work yields to buyers when the CPU is short: the export catches up later, a
       // confirm cannot wait. (A deployment does the same with `nice` or its scheduler's weights.)

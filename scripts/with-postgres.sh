@@ -10,7 +10,9 @@
 # anyone else it runs as you.
 #
 # Environment: PG_BIN (folder with initdb/pg_ctl; default: the newest /usr/lib/postgresql/*/bin),
-# PAYKIT_PG_DB (database name, default paykit_test), PAYKIT_PG_PORT (default: a free port).
+# PAYKIT_PG_DB (database name, default paykit_test), PAYKIT_PG_PORT (default: a free port),
+# PAYKIT_PG_OPTIONS (more server settings, e.g. "-c shared_preload_libraries=pg_stat_statements"
+# to see which statements cost most under load).
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -101,7 +103,7 @@ for attempt in 1 2 3 4 5; do
   PORT=${PAYKIT_PG_PORT:-$(free_port)}
   # Throwaway data: durability off, loopback only, socket in the temp folder.
   if pg pg_ctl -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -s \
-    -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$PG_TMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$PG_TMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PAYKIT_PG_OPTIONS:-}" \
     start; then
     started=true
     break
