@@ -84,16 +84,17 @@ async function openPostgres(options: DbOptions): Promise<Db> {
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });
+  const prepared = preparedStatements();
   return {
     kind: 'postgres',
     async query(sql, params) {
-      return (await pool.query(sql, params as unknown[])).rows;
+      return (await pool.query(prepared(sql, params))).rows;
     },
     async transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: async (sql, params) => (await client.query(sql, params as unknown[])).rows });
+        const result = await fn({ query: async (sql, params) => (await client.query(prepared(sql, params))).rows });
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -104,6 +105,27 @@ async function openPostgres(options: DbOptions): Promise<Db> {
       }
     },
     close: () => pool.end(),
+  };
+}
+
+/**
+ * Statements sent as named prepared statements: each connection parses and plans a statement
+ * once, then only binds and runs it. Under sustained load the parsing and planning of every
+ * statement, not running it, was most of PostgreSQL's work (a payment's statements are few and
+ * always the same). Only the first `limit` distinct texts get a name, so SQL built with values
+ * in its text cannot grow every connection's cache without bound; the rest go unnamed as before.
+ * Migrations run before anything else, so no prepared plan outlives a change of its tables.
+ */
+export function preparedStatements(limit = 500): (sql: string, params?: unknown[]) => { name?: string; text: string; values?: unknown[] } {
+  const names = new Map<string, string>();
+  return (sql, params) => {
+    let name = names.get(sql);
+    // Statements without parameters (DDL in migrations, BEGIN) are run once or cost nothing to plan.
+    if (name === undefined && params?.length && names.size < limit) {
+      name = `paykit_${names.size}`;
+      names.set(sql, name);
+    }
+    return { ...(name ? { name } : {}), text: sql, values: params as unknown[] | undefined };
   };
 }
 
