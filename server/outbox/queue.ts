@@ -32,6 +32,30 @@ export interface OutboxRow {
 /** SET clauses making a row due now, with a fresh count of failures. */
 export const DUE_NOW = `status = 'pending', attempts = 0, run_after = now(), failing_since = NULL, updated_at = now()`;
 
+/** Why an enrichment queued with its transaction waits (the operator sees it in /v1/pagos/exports). */
+export const WAITING_FOR_TRANSACTION = 'waiting for its transaction to be exported';
+
+/**
+ * The statement that makes `topics`' work for a subject due (see `enqueue`), as an INSERT over
+ * `source`, a FROM list with a text[] of topics as `topics_expr`, the subject and the merchant.
+ * The state machine uses it inside its own one-statement move (payments/state.ts).
+ *
+ * A Pagos enrichment queued with its transaction waits for it (server/pagos/export.ts): it
+ * starts `waiting`, and the transaction's delivery wakes it, instead of being claimed, found
+ * early and put back to wait, which cost the worker a second pass over every payment.
+ */
+export function enqueueSql(source: string, topicsExpr: string, subjectExpr: string, merchantExpr: string): string {
+  const waits = `topic = 'pagos.enrichment' AND 'pagos.transaction' = ANY(${topicsExpr})`;
+  return `INSERT INTO outbox (topic, subject, merchant_id, status, last_error)
+    SELECT topic, ${subjectExpr}, ${merchantExpr},
+           CASE WHEN ${waits} THEN 'waiting' ELSE 'pending' END,
+           CASE WHEN ${waits} THEN '${WAITING_FOR_TRANSACTION}' END
+      FROM ${source}, unnest(${topicsExpr}) AS topic
+    ON CONFLICT (topic, subject) DO UPDATE SET version = outbox.version + 1, status = excluded.status,
+      last_error = COALESCE(excluded.last_error, outbox.last_error),
+      attempts = 0, run_after = now(), failing_since = NULL, updated_at = now()`;
+}
+
 /**
  * Makes `topics`' work for `subject` due now: a new row, or the existing one with its version
  * bumped (whatever its state: a parked export is tried again with the new content). Work for one
@@ -40,11 +64,7 @@ export const DUE_NOW = `status = 'pending', attempts = 0, run_after = now(), fai
  */
 export async function enqueue(tx: Queryable, topics: readonly Topic[], subject: string, merchantId: string): Promise<void> {
   if (topics.length === 0) return;
-  await tx.query(
-    `INSERT INTO outbox (topic, subject, merchant_id) SELECT unnest($1::text[]), $2, $3
-     ON CONFLICT (topic, subject) DO UPDATE SET version = outbox.version + 1, ${DUE_NOW}`,
-    [topics, subject, merchantId],
-  );
+  await tx.query(enqueueSql('(SELECT 1) AS one', '$1::text[]', '$2', '$3'), [topics, subject, merchantId]);
 }
 
 /** A payment changed in a way Pagos sees: its transaction and its enrichment are exported again. */

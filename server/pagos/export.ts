@@ -17,7 +17,7 @@
  */
 import type { Queryable } from '../storage/db.ts';
 import type { PaymentRow, SessionRow } from '../payments/rows.ts';
-import type { OutboxRow, Topic } from '../outbox/queue.ts';
+import { WAITING_FOR_TRANSACTION, type OutboxRow, type Topic } from '../outbox/queue.ts';
 import { digestOf, type Handler, type HandlerResult } from '../outbox/worker.ts';
 import { providerOrderId } from '../payments/service.ts';
 import { pagosTransaction } from './mapping.ts';
@@ -141,7 +141,7 @@ export function pagosHandlers(deps: { pagos: PagosConfig }) {
     // polling, so an outage of Pagos costs no queries while the transaction backs off.)
     const [exported] = await db.query<{ status: string }>(`SELECT status FROM outbox WHERE topic = 'pagos.transaction' AND subject = $1`, [payment.id]);
     if (exported?.status !== 'delivered' || unanswered(payment)) {
-      return { kind: 'wait', reason: `waiting for its transaction to be exported (${exported?.status ?? 'not queued'})` };
+      return { kind: 'wait', reason: `${WAITING_FOR_TRANSACTION} (${exported?.status ?? 'not queued'})` };
     }
     if (outsideEligibility(payment.created_at)) {
       return { kind: 'wait', reason: `not sent: the payment is older than Pagos's ${ELIGIBILITY_DAYS}-day enrichment eligibility window` };

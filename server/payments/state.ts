@@ -7,7 +7,7 @@
 import type { PaymentStatus } from '../../contract/api.ts';
 import type { Queryable } from '../storage/db.ts';
 import { applyToInvoice } from '../invoices/ledger.ts';
-import { DUE_NOW, PAYMENT_EXPORT } from '../outbox/queue.ts';
+import { enqueueSql, PAYMENT_EXPORT } from '../outbox/queue.ts';
 import { countsAsDecline } from '../abuse/session-lock.ts';
 import { emitPaymentEvents, paymentEventTypes } from '../webhooks/events.ts';
 
@@ -94,8 +94,7 @@ export async function transition(
          locked_at = CASE WHEN $13 = 1 AND s.locked_at IS NULL AND s.decline_count + 1 >= s.max_declines THEN now() ELSE s.locked_at END
        FROM moved WHERE s.id = moved.session_id AND s.status <> 'complete'
      ), export AS (
-       INSERT INTO outbox (topic, subject, merchant_id) SELECT topic, moved.id, moved.merchant_id FROM moved, unnest($14::text[]) AS topic
-       ON CONFLICT (topic, subject) DO UPDATE SET version = outbox.version + 1, ${DUE_NOW}
+       ${enqueueSql('moved', '$14::text[]', 'moved.id', 'moved.merchant_id')}
      )
      SELECT moved.from_status,
        (SELECT invoice_id FROM checkout_sessions WHERE id = moved.session_id) AS invoice_id,
