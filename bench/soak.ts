@@ -16,7 +16,8 @@
  * DevTools, or `node bench/profile-top.ts FILE` for the functions that cost most).
  *
  * Processes: PostgreSQL (scripts/with-postgres.sh starts a throwaway one when DATABASE_URL is
- * unset: this script then runs itself under it), the payment server (bench/soak-server.ts), the
+ * unset: this script then runs itself under it, connected over its Unix socket, or TCP on
+ * loopback with --tcp), the payment server (bench/soak-server.ts), the
  * provider simulators (bench/soak-sandbox.ts), the worker, and this one, the load generator.
  * Everything writes into DATABASE_URL's database: give it a throwaway one.
  *
@@ -68,6 +69,8 @@ if (!process.env.DATABASE_URL) {
   const child = spawn('bash', [path.join(ROOT, 'scripts/with-postgres.sh'), process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
     cwd: ROOT,
+    // The database on the same machine, reached as an application there would: its Unix socket.
+    env: { ...process.env, ...(process.argv.includes('--tcp') ? {} : { PAYKIT_PG_SOCKET: '1' }) },
   });
   child.on('exit', (code) => process.exit(code ?? 1));
 } else {
@@ -393,7 +396,7 @@ function report(run: {
     : '—';
 
   const lines = [
-    `\n## Sustained load (PostgreSQL, ${provider}, worker ${workerMode}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
+    `\n## Sustained load (PostgreSQL over ${/[?&]host=\//.test(process.env.DATABASE_URL ?? '') ? 'its Unix socket' : 'TCP'}, ${provider}, worker ${workerMode}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
     '| figure | value |',
     '| --- | --- |',
     `| payments offered (open loop) | ${measured.length + run.dropped} (${rate}/s) |`,

@@ -12,7 +12,8 @@
 # Environment: PG_BIN (folder with initdb/pg_ctl; default: the newest /usr/lib/postgresql/*/bin),
 # PAYKIT_PG_DB (database name, default paykit_test), PAYKIT_PG_PORT (default: a free port),
 # PAYKIT_PG_OPTIONS (more server settings, e.g. "-c shared_preload_libraries=pg_stat_statements"
-# to see which statements cost most under load).
+# to see which statements cost most under load), PAYKIT_PG_SOCKET (set: DATABASE_URL connects
+# over the server's Unix socket instead of TCP on loopback).
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -127,7 +128,12 @@ done
 DB=${PAYKIT_PG_DB:-paykit_test}
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$DB"
 
-export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/$DB"
+if [ -n "${PAYKIT_PG_SOCKET:-}" ]; then
+  # Over the server's Unix socket, as an application on the database's own machine connects.
+  export DATABASE_URL="postgres://postgres@localhost:$PORT/$DB?host=$PG_TMP"
+else
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/$DB"
+fi
 log "$("$PG_BIN/postgres" --version) on 127.0.0.1:$PORT, data in $PG_TMP; DATABASE_URL=$DATABASE_URL"
 
 set +e
