@@ -344,6 +344,26 @@ describe('two server instances reconciling at once', () => {
         [[...mine]],
       );
       assert.equal(events.length, lost.length, 'one reconcile event per payment');
+
+      // Refunds in doubt too: each booked once, one refund event each, whichever instance found it.
+      assert.equal((await t.api.post('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/hooks', enabled_events: ['payment.refunded'] })).status, 201);
+      const payment = await pepperPayment();
+      for (const amount of [700, 700, 900]) {
+        await faultOn('pepper', `/api/transaction/${payment.reference}/refund`, { kind: 'drop' });
+        assert.equal((await t.api.post(`/v1/payments/${payment.id}/refunds`, { amount })).body.status, 'pending');
+      }
+      await Promise.all([t.stack.reconciler!.runOnce(), other.runOnce()]);
+      // A round that lost a race for the same provider refund (unique index) leaves it to the next.
+      await eventually(async () => {
+        await t.stack.db.query(`UPDATE refunds SET reconcile_after = NULL WHERE payment_id = $1`, [payment.id]);
+        await Promise.all([t.stack.reconciler!.runOnce(), other.runOnce()]);
+        const rows = (await t.api.get(`/v1/payments/${payment.id}/refunds`)).body.data as { status: string }[];
+        return rows.every((row) => row.status === 'succeeded');
+      }, 30_000);
+      const rows = (await t.api.get(`/v1/payments/${payment.id}/refunds`)).body.data as { provider_reference: string }[];
+      assert.deepEqual(rows.map((row) => row.provider_reference).sort(), pepperRefunds(payment.reference).map((tx) => tx.data.id).sort());
+      assert.equal(await refundEvents(payment.id), 3);
+      assert.equal((await merchantView(payment.id)).amount_refunded, 2300);
     } finally {
       await other.close();
     }
