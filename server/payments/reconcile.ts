@@ -23,14 +23,25 @@
  *   than that (stuck in a queue for minutes) would make a charge on a payment Paykit has already
  *   failed, and nothing here would notice: the wait is the guard, so keep it generous.
  * - Age counts from when the payment was last sent: its creation, or its last failover hop.
- * - PayAgency documents no status or search API: its payments in doubt are not asked about and
- *   stay `processing` until its webhook comes.
+ * - PayAgency documents no status or search API, so its payments in doubt cannot be asked
+ *   about. Its doc promises instead that "our system will send server webhooks to update final
+ *   transaction status" to the `webhook_url` of each transaction — which names the payment and
+ *   carries its token, so the webhook settles the payment even when Paykit never saw the
+ *   transaction id (server/routes/providers.ts); a webhook for a payment already final changes
+ *   nothing. Until it comes such a payment stays `processing`, and is never failed blindly: it
+ *   may have been charged. One still waiting after `unaskedWarnAfterMs` is logged as a warning
+ *   for a person (again at each backoff, up to `maxBackoffMs` apart), and merchants see it as
+ *   `processing` in `GET /v1/payments?status=processing`. If the webhook never comes, it stays
+ *   so until a person checks with PayAgency.
+ * - The merchant's captures, voids and refunds in doubt are settled in the same rounds
+ *   (./reconcile-money.ts).
  */
 import type { ProviderName } from '../../contract/api.ts';
 import type { Logger } from '../log.ts';
 import { GENERIC_FAILURE, type ProviderAdapter, type RetrievedTransaction } from '../providers/types.ts';
 import { applyOutcome, providerOrderId, type Deps } from './service.ts';
 import type { PaymentRow } from './rows.ts';
+import { moneyReconciler, type MoneyRound } from './reconcile-money.ts';
 
 export interface ReconcileOptions {
   /** How often to look for payments in doubt. */
@@ -43,6 +54,8 @@ export interface ReconcileOptions {
   maxBackoffMs: number;
   /** Payments asked about per round. */
   batch: number;
+  /** A payment in doubt at a provider that cannot be asked (PayAgency) is logged for a person once this old. */
+  unaskedWarnAfterMs: number;
 }
 
 export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = {
@@ -51,6 +64,7 @@ export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = {
   missingAfterMs: 120_000,
   maxBackoffMs: 15 * 60_000,
   batch: 20,
+  unaskedWarnAfterMs: 30 * 60_000,
 };
 
 export interface ReconcileRound {
@@ -59,6 +73,10 @@ export interface ReconcileRound {
   failedMissing: number;
   unchanged: number;
   errors: number;
+  /** Payments in doubt at a provider that cannot be asked, logged as still waiting for its webhook. */
+  waiting: number;
+  /** The merchant's captures, voids and refunds in doubt (./reconcile-money.ts). */
+  money: MoneyRound;
 }
 
 export interface Reconciler {
@@ -100,7 +118,7 @@ export function startReconciler(deps: Deps, options: Partial<ReconcileOptions> &
   let chain: Promise<unknown> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | null = null;
 
-  const claim = () =>
+  const claim = (which: string[], minAgeMs: number) =>
     deps.db.query<Claimed>(
       `UPDATE payments p SET reconcile_attempts = p.reconcile_attempts + 1,
               reconcile_after = now() + make_interval(secs => GREATEST($5::float8, LEAST($3::float8, $2::float8 * power(2, LEAST(p.reconcile_attempts, 30)))) / 1000)
@@ -112,8 +130,10 @@ export function startReconciler(deps: Deps, options: Partial<ReconcileOptions> &
         WHERE p.id = due.id
         RETURNING p.*, (SELECT order_id FROM checkout_sessions s WHERE s.id = p.session_id) AS order_id,
                   (EXTRACT(EPOCH FROM (now() - GREATEST(p.created_at, p.updated_at))) * 1000)::float8 AS age_ms`,
-      [providers, settings.minAgeMs, settings.maxBackoffMs, settings.batch, options.requestTimeoutMs],
+      [which, minAgeMs, settings.maxBackoffMs, settings.batch, options.requestTimeoutMs],
     );
+  const unasked = Object.keys(deps.adapters).filter((name) => !providers.includes(name));
+  const money = moneyReconciler(deps, { ...settings, requestTimeoutMs: options.requestTimeoutMs });
 
   /** Asks the provider about one payment; what it made of it. */
   const settle = async (payment: Claimed): Promise<'settled' | 'missing' | 'unchanged'> => {
@@ -160,9 +180,19 @@ export function startReconciler(deps: Deps, options: Partial<ReconcileOptions> &
   };
 
   const round = async (): Promise<ReconcileRound> => {
-    const result: ReconcileRound = { checked: 0, settled: 0, failedMissing: 0, unchanged: 0, errors: 0 };
+    const result: ReconcileRound = { checked: 0, settled: 0, failedMissing: 0, unchanged: 0, errors: 0, waiting: 0, money: await money() };
+    if (unasked.length) {
+      for (const payment of await claim(unasked, settings.unaskedWarnAfterMs)) {
+        result.waiting++;
+        log.warn('payment still processing: its provider cannot be asked and its webhook has not come; a person should check with the provider', {
+          payment_id: payment.id,
+          provider: payment.provider,
+          waited_ms: Math.round(Number(payment.age_ms)),
+        });
+      }
+    }
     if (providers.length === 0) return result;
-    for (const payment of await claim()) {
+    for (const payment of await claim(providers, settings.minAgeMs)) {
       result.checked++;
       try {
         const outcome = await settle(payment);

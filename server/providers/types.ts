@@ -94,6 +94,18 @@ export interface RetrievedTransaction extends ProviderOutcome {
   externalRef?: string;
   amount?: number;
   currency?: string;
+  /** What was captured of it, when the provider says (a capture in doubt is settled by this). */
+  amountCaptured?: number;
+}
+
+/**
+ * A refund the provider made against a transaction, as it lists them: how the reconciler finds a
+ * refund whose answer was lost. Only refunds that stand (not voided or declined).
+ */
+export interface ProviderRefund {
+  /** The provider's id of the refund (a `refunds.provider_reference`). */
+  id: string;
+  amount: number;
 }
 
 /** What the reconciler knows of a payment whose charge got no answer. */
@@ -143,6 +155,11 @@ export interface ProviderAdapter {
   void?(providerReference: string): Promise<MoneyMovement>;
   /** Refund `amount` of a settled payment. */
   refund?(providerReference: string, amount: number): Promise<MoneyMovement>;
+  /**
+   * The refunds the provider made against a transaction since `since` (the reconciler's way to
+   * settle a refund whose answer was lost). Throws when it could not say.
+   */
+  findRefunds?(providerReference: string, lookup: { paymentId: string; since: Date }): Promise<ProviderRefund[]>;
   /** True when the provider can authorize now and capture later. */
   readonly manualCapture?: boolean;
   /** The provider's card surcharge for `baseAmount` on a card starting with `bin`, billed in `state`. */

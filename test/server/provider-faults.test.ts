@@ -143,25 +143,172 @@ describe('an answer that is lost after the provider processed it: processing, th
     });
   }
 
-  it('payagency: dropped after processing stays processing — PayAgency has no status API to ask', async () => {
+  it('payagency: dropped after processing → processing → settled by the webhook PayAgency sends for every final status, never failed blindly', async () => {
     await fault('payagency', { kind: 'drop' });
     const { payment } = await pay('payagency');
     assert.equal(payment.status, 'processing');
     assert.equal(atProvider('payagency', payment.id).length, 1);
-    await reconcileAfterMissingWindow();
-    const view = await merchantView(payment.id);
-    assert.equal(view.status, 'processing', 'nothing to ask: it waits for the webhook, and is never failed blindly');
-    assert.equal(atProvider('payagency', payment.id).length, 1);
+    // Nothing to ask: the reconciler leaves it alone, however long it waits.
+    const round = await t.stack.reconciler!.runOnce();
+    assert.equal(round.failedMissing, 0);
 
-    // PayAgency's webhook settles it.
+    // PayAgency's webhook (unasked: Paykit never saw the transaction id) settles it.
     const tx = atProvider('payagency', payment.id)[0]!;
-    const resent = await fetch(`${t.stack.sandboxUrl}/payagency/sandbox/transactions/${tx.transaction_id}/resend-webhook`, { method: 'POST' });
-    assert.equal(resent.status, 200);
     const settled = await eventually(async () => {
       const current = await merchantView(payment.id);
       return current.status === 'succeeded' && current;
     });
     assert.equal(settled.provider_reference, tx.transaction_id);
+    assert.equal(atProvider('payagency', payment.id).length, 1);
+    const events = await t.stack.db.query<{ to_status: string; source: string }>(`SELECT to_status, source FROM payment_events WHERE payment_id = $1 ORDER BY id`, [payment.id]);
+    assert.deepEqual(events.map((e) => `${e.source}:${e.to_status}`), ['confirm:processing', 'webhook:succeeded']);
+  });
+
+  it('payagency: a payment answered at once gets its webhook too, which changes nothing', async () => {
+    const { payment } = await pay('payagency');
+    assert.equal(payment.status, 'succeeded');
+    const tx = atProvider('payagency', payment.id)[0]!;
+    await eventually(() => tx.webhooks.some((hook: { status: number | null }) => hook.status === 200));
+    const events = await t.stack.db.query<{ to_status: string }>(`SELECT to_status FROM payment_events WHERE payment_id = $1 ORDER BY id`, [payment.id]);
+    assert.equal(events.filter((e) => e.to_status === 'succeeded').length, 1);
+    assert.equal((await merchantView(payment.id)).status, 'succeeded');
+  });
+});
+
+/** Sets one fault on any route of a simulator (a capture, a refund). */
+async function faultOn(sim: Sim, path: string, rule: Omit<FaultRule, 'path' | 'method'>) {
+  const response = await fetch(`${t.stack.sandboxUrl}/${sim}/sandbox/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ rules: [{ method: 'POST', path, count: 1, ...rule }] }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+/** A settled Pepper sale (refundable), or an authorization (capturable). */
+async function pepperPayment(manual = false) {
+  const session = (await t.api.createSession({ ...SESSION.pepper, amount: 5000, ...(manual ? { capture_method: 'manual' } : {}) })).body;
+  const { body } = await t.api.confirm(session, { payment_method: { type: 'card', card: card('4111111111111111') } });
+  assert.equal(body.status, manual ? 'requires_capture' : 'succeeded', JSON.stringify(body));
+  const reference = (await merchantView(body.id)).provider_reference as string;
+  if (!manual) assert.equal((await fetch(`${t.stack.sandboxUrl}/pepper/sandbox/transactions/${reference}/settle`, { method: 'POST' })).status, 200);
+  return { id: body.id as string, reference };
+}
+
+const pepperRefunds = (reference: string) => [...t.stack.pepper.transactions.values()].filter((tx) => tx.data.type === 'refund' && tx.data.referenced_transaction_id === reference);
+const refundEvents = async (paymentId: string) =>
+  Number((await t.stack.db.query<{ n: string }>(`SELECT count(*) AS n FROM webhook_events WHERE object_id = $1 AND type = 'payment.refunded'`, [paymentId]))[0]!.n);
+
+describe('refunds, captures and voids in doubt: the reconciler asks the provider, never sends again', () => {
+  it('pepper: a refund whose answer was lost after processing → pending → succeeded once, with one refund event', async () => {
+    // An endpoint, so `payment.refunded` is recorded and can be counted.
+    assert.equal((await t.api.post('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/hooks', enabled_events: ['payment.refunded'] })).status, 201);
+    const payment = await pepperPayment();
+    await faultOn('pepper', `/api/transaction/${payment.reference}/refund`, { kind: 'drop' });
+    const refund = await t.api.post(`/v1/payments/${payment.id}/refunds`, { amount: 1200 });
+    assert.equal(refund.status, 201, JSON.stringify(refund.body));
+    assert.equal(refund.body.status, 'pending', 'the answer was lost: in doubt, its amount kept reserved');
+    assert.equal((await merchantView(payment.id)).amount_refunded, 1200);
+    assert.equal(pepperRefunds(payment.reference).length, 1, 'the gateway did make it');
+    assert.equal(await refundEvents(payment.id), 0);
+
+    const round = await t.stack.reconciler!.runOnce();
+    assert.equal(round.money.settled, 1);
+    const [row] = (await t.api.get(`/v1/payments/${payment.id}/refunds`)).body.data;
+    assert.equal(row.status, 'succeeded');
+    assert.equal(row.provider_reference, pepperRefunds(payment.reference)[0]!.data.id);
+    assert.equal(await refundEvents(payment.id), 1);
+    // Asked again (another instance, a later round): nothing changes, nothing is sent.
+    await t.stack.db.query(`UPDATE refunds SET reconcile_after = NULL WHERE payment_id = $1`, [payment.id]);
+    await t.stack.reconciler!.runOnce();
+    assert.equal(await refundEvents(payment.id), 1);
+    assert.equal(pepperRefunds(payment.reference).length, 1);
+    assert.equal((await merchantView(payment.id)).amount_refunded, 1200);
+  });
+
+  it('pepper: a refund the gateway never processed (timeout, 500) → pending → failed once nothing can be on its way, its amount given back', async () => {
+    const payment = await pepperPayment();
+    await faultOn('pepper', `/api/transaction/${payment.reference}/refund`, { kind: 'timeout', ms: 10_000 });
+    const timedOut = await t.api.post(`/v1/payments/${payment.id}/refunds`, { amount: 1000 });
+    await faultOn('pepper', `/api/transaction/${payment.reference}/refund`, { kind: 'error', status: 500 });
+    const errored = await t.api.post(`/v1/payments/${payment.id}/refunds`, { amount: 500 });
+    for (const refund of [timedOut, errored]) assert.equal(refund.body.status, 'pending', JSON.stringify(refund.body));
+    assert.equal((await merchantView(payment.id)).amount_refunded, 1500);
+
+    await t.stack.reconciler!.runOnce();
+    assert.equal((await merchantView(payment.id)).amount_refunded, 1500, 'too early to say: a request could still be on its way');
+    await sleep(MISSING_AFTER_MS + 300);
+    await t.stack.db.query(`UPDATE refunds SET reconcile_after = NULL WHERE payment_id = $1`, [payment.id]);
+    const round = await t.stack.reconciler!.runOnce();
+    assert.equal(round.money.undone, 2);
+    const rows = (await t.api.get(`/v1/payments/${payment.id}/refunds`)).body.data as { status: string; error: { code: string } }[];
+    assert.deepEqual(rows.map((r) => [r.status, r.error?.code]), [['failed', 'provider_unavailable'], ['failed', 'provider_unavailable']]);
+    assert.equal((await merchantView(payment.id)).amount_refunded, 0, 'the amounts are given back');
+    assert.equal(pepperRefunds(payment.reference).length, 0);
+    // The merchant refunds again, once.
+    const again = await t.api.post(`/v1/payments/${payment.id}/refunds`, { amount: 5000 });
+    assert.equal(again.body.status, 'succeeded', JSON.stringify(again.body));
+    assert.equal(pepperRefunds(payment.reference).length, 1);
+  });
+
+  it('pepper: a refund refused before processing (503) fails at once, its amount given back', async () => {
+    const payment = await pepperPayment();
+    await faultOn('pepper', `/api/transaction/${payment.reference}/refund`, { kind: 'error', status: 503 });
+    const refused = await t.api.post(`/v1/payments/${payment.id}/refunds`, { amount: 1000 });
+    assert.equal(refused.status, 402, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'provider_unavailable');
+    assert.equal((await merchantView(payment.id)).amount_refunded, 0);
+    assert.equal(pepperRefunds(payment.reference).length, 0);
+  });
+
+  it('pepper: a capture whose answer was lost → 502, the payment stays claimed → the reconciler books the capture once', async () => {
+    const payment = await pepperPayment(true);
+    await faultOn('pepper', `/api/transaction/${payment.reference}/capture`, { kind: 'drop' });
+    const capture = await t.api.post(`/v1/payments/${payment.id}/capture`, { amount: 4000 });
+    assert.equal(capture.status, 502, JSON.stringify(capture.body));
+    assert.equal(capture.body.error.code, 'provider_in_doubt');
+    assert.equal((await merchantView(payment.id)).status, 'requires_capture');
+    const retry = await t.api.post(`/v1/payments/${payment.id}/capture`, { amount: 4000 });
+    assert.equal(retry.status, 409, 'no second capture is sent while the first is in doubt');
+    assert.equal(retry.body.error.code, 'operation_in_progress');
+
+    const round = await t.stack.reconciler!.runOnce();
+    assert.equal(round.money.settled, 1);
+    const view = await merchantView(payment.id);
+    assert.deepEqual([view.status, view.amount_captured], ['succeeded', 4000]);
+    assert.equal(t.stack.pepper.transactions.get(payment.reference)!.data.amount_captured, 4000);
+    const events = await t.stack.db.query<{ to_status: string }>(`SELECT to_status FROM payment_events WHERE payment_id = $1 AND to_status = 'succeeded'`, [payment.id]);
+    assert.equal(events.length, 1);
+    // The claim is gone: the merchant can refund once it settles.
+    const [row] = await t.stack.db.query<{ pending_operation: string | null }>(`SELECT pending_operation FROM payments WHERE id = $1`, [payment.id]);
+    assert.equal(row!.pending_operation, null);
+  });
+
+  it('pepper: a capture that never reached the gateway → released once nothing can be on its way; the merchant captures again, once', async () => {
+    const payment = await pepperPayment(true);
+    await faultOn('pepper', `/api/transaction/${payment.reference}/capture`, { kind: 'timeout', ms: 10_000 });
+    assert.equal((await t.api.post(`/v1/payments/${payment.id}/capture`)).status, 502);
+    await t.stack.reconciler!.runOnce();
+    assert.equal((await t.api.post(`/v1/payments/${payment.id}/capture`)).status, 409, 'too early to say: still claimed');
+    await sleep(MISSING_AFTER_MS + 300);
+    await t.stack.db.query(`UPDATE payments SET operation_reconcile_after = now() WHERE id = $1`, [payment.id]);
+    const round = await t.stack.reconciler!.runOnce();
+    assert.equal(round.money.undone, 1);
+    assert.equal((await merchantView(payment.id)).status, 'requires_capture');
+    const again = await t.api.post(`/v1/payments/${payment.id}/capture`);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.status, 'succeeded');
+    assert.equal(t.stack.pepper.transactions.get(payment.reference)!.data.amount_captured, 5000);
+  });
+
+  it('pepper: a void whose answer was lost → canceled by the reconciler', async () => {
+    const payment = await pepperPayment(true);
+    await faultOn('pepper', `/api/transaction/${payment.reference}/void`, { kind: 'drop' });
+    assert.equal((await t.api.post(`/v1/payments/${payment.id}/void`)).status, 502);
+    assert.equal((await merchantView(payment.id)).status, 'requires_capture');
+    await t.stack.reconciler!.runOnce();
+    assert.equal((await merchantView(payment.id)).status, 'canceled');
+    assert.equal(t.stack.pepper.transactions.get(payment.reference)!.data.status, 'voided');
   });
 });
 
@@ -197,6 +344,26 @@ describe('two server instances reconciling at once', () => {
         [[...mine]],
       );
       assert.equal(events.length, lost.length, 'one reconcile event per payment');
+
+      // Refunds in doubt too: each booked once, one refund event each, whichever instance found it.
+      assert.equal((await t.api.post('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/hooks', enabled_events: ['payment.refunded'] })).status, 201);
+      const payment = await pepperPayment();
+      for (const amount of [700, 700, 900]) {
+        await faultOn('pepper', `/api/transaction/${payment.reference}/refund`, { kind: 'drop' });
+        assert.equal((await t.api.post(`/v1/payments/${payment.id}/refunds`, { amount })).body.status, 'pending');
+      }
+      await Promise.all([t.stack.reconciler!.runOnce(), other.runOnce()]);
+      // A round that lost a race for the same provider refund (unique index) leaves it to the next.
+      await eventually(async () => {
+        await t.stack.db.query(`UPDATE refunds SET reconcile_after = NULL WHERE payment_id = $1`, [payment.id]);
+        await Promise.all([t.stack.reconciler!.runOnce(), other.runOnce()]);
+        const rows = (await t.api.get(`/v1/payments/${payment.id}/refunds`)).body.data as { status: string }[];
+        return rows.every((row) => row.status === 'succeeded');
+      }, 30_000);
+      const rows = (await t.api.get(`/v1/payments/${payment.id}/refunds`)).body.data as { provider_reference: string }[];
+      assert.deepEqual(rows.map((row) => row.provider_reference).sort(), pepperRefunds(payment.reference).map((tx) => tx.data.id).sort());
+      assert.equal(await refundEvents(payment.id), 3);
+      assert.equal((await merchantView(payment.id)).amount_refunded, 2300);
     } finally {
       await other.close();
     }

@@ -12,7 +12,11 @@
  * - Webhooks: the doc gives no format; we accept the same JSON as the API answer.
  * - PayAgency has no documented status API, so webhooks are authenticated by the unguessable
  *   per-payment token in `webhook_url` and their amount and transaction id are checked. For
- *   the same reason the reconciler cannot ask about a payment in doubt: it waits for the webhook.
+ *   the same reason the reconciler cannot ask about a payment in doubt: it relies on the doc's
+ *   promise that "our system will send server webhooks to update final transaction status".
+ *   The `webhook_url` names our payment, so a webhook settles it even when the API answer (with
+ *   the transaction id) was lost; the `order_id` sent (the merchant's, not unique per payment)
+ *   is not needed for that. A webhook for a payment already final changes nothing (2xx).
  * - HTTP 503 means refused before processing (../types.ts `unavailableOutcome`): failed
  *   `provider_unavailable`, and a card may go to the next provider; other 5xx are in doubt.
  */

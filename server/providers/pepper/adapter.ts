@@ -49,6 +49,7 @@ export interface PepperTransaction {
   amount?: unknown;
   amount_authorized?: unknown;
   amount_captured?: unknown;
+  referenced_transaction_id?: unknown;
   currency?: unknown;
   payment_type?: unknown;
   customer_id?: unknown;
@@ -193,6 +194,7 @@ function retrieved(data: PepperTransaction): RetrievedTransaction {
     ...(card && (brand || last4) ? { card: { ...(brand && brand !== 'unknown' ? { brand } : {}), ...(last4 ? { last4 } : {}) } } : {}),
     ...(int(data.amount) !== undefined ? { amount: int(data.amount) } : {}),
     ...(str(data.currency) ? { currency: str(data.currency)!.toUpperCase() } : {}),
+    ...(int(data.amount_captured) !== undefined ? { amountCaptured: int(data.amount_captured) } : {}),
   };
 }
 
@@ -526,6 +528,8 @@ export function createPepperAdapter(options: PepperOptions): ProviderAdapter {
   const movementRefused = async (action: 'capture' | 'void' | 'refund', reference: string, answer: Answer): Promise<MoneyMovement> => {
     if (answer.status === 401 || answer.status === 403) return { outcome: 'refused', code: 'provider_authentication_failed', message: GENERIC_FAILURE };
     if (answer.status === 404) return { outcome: 'refused', code: 'transaction_not_found', message: msgOf(answer, 'transaction not found') };
+    // Refused before processing (../types.ts `unavailableOutcome`): nothing moved.
+    if (answer.status === 503) return { outcome: 'refused', code: 'provider_unavailable', message: 'The Pepper gateway refused the request before processing it (HTTP 503); nothing moved.' };
     if (answer.status !== 400) return { outcome: 'in_doubt', detail: `http_${answer.status}` };
     const refusal = refusalOf(action, await statusOf(reference));
     return { outcome: 'refused', ...refusal, message: msgOf(answer, `the gateway refused the ${action}`) };
@@ -656,6 +660,29 @@ export function createPepperAdapter(options: PepperOptions): ProviderAdapter {
         return { outcome: 'done', providerReference: id, amount: int(refund?.amount) ?? amount };
       }
       return movementRefused('refund', reference, answer);
+    },
+
+    /**
+     * A refund carries nothing of ours but the original's `po_number` and `description` (the
+     * gateway copies them, README): search refunds by that `po_number` since `since`, and keep
+     * those whose `referenced_transaction_id` is the transaction. A voided or declined refund
+     * moved no money and is left out.
+     */
+    async findRefunds(reference, lookup) {
+      const since = new Date(lookup.since.getTime() - 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const answer = await call('POST', '/api/transaction/search', {
+        type: { operator: '=', value: 'refund' },
+        po_number: { operator: '=', value: pepperReference(lookup.paymentId) },
+        created_at: { start_date: since },
+        limit: 100,
+      });
+      const rows = answer.envelope?.data;
+      if (!ok(answer) || !Array.isArray(rows)) throw new Error(`Pepper answered HTTP ${answer.status} to a refund search`);
+      return rows
+        .filter(isObject)
+        .map((row) => row as PepperTransaction)
+        .filter((row) => row.type === 'refund' && row.referenced_transaction_id === reference && row.status !== 'voided' && row.status !== 'declined')
+        .flatMap((row) => (str(row.id) && int(row.amount) !== undefined ? [{ id: str(row.id)!, amount: int(row.amount)! }] : []));
     },
 
     async feeLookup({ bin, baseAmount, state }) {

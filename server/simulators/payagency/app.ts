@@ -9,6 +9,14 @@
  * outcome; the HTTP status line is 200 for 200/300/303/304 (a 304 response can carry no body)
  * and equals the code for 400/401/402/403. Webhooks POST the same JSON as the API answer.
  *
+ * Webhooks: the doc says of `webhook_url` "Our system will send server webhooks to update final
+ * transaction status", so every transaction that reaches a final status (success, failed,
+ * blocked) gets one — answered so at once, after the 3DS page, or when a pending one settles —
+ * sent `webhookRetry.firstMs` after the API answer when final at once, and retried on anything but a 2xx (or no answer) with a backoff
+ * doubling from `webhookRetry.firstMs` up to `webhookRetry.maxMs`, `webhookRetry.attempts`
+ * times in all (by default 1 s up to 10 minutes, 20 attempts: about two hours), like real
+ * providers. A later final status (a pending one settled by hand) starts a new delivery.
+ *
  * Sandbox-only routes under /sandbox let tests and people see transactions and settle pending
  * ones; the simulator keeps transactions in memory and only the masked card.
  */
@@ -26,9 +34,24 @@ export interface PayAgencySimOptions {
   publicUrl: string;
   /** Delay before a pending transaction is settled by webhook; 0 = only by /sandbox/…/settle. */
   settleAfterMs?: number;
+  /** The webhook retry schedule (see the header); tests shorten it. */
+  webhookRetry?: Partial<WebhookRetry>;
   fetch?: typeof fetch;
   now?: () => Date;
 }
+
+export interface WebhookRetry {
+  /** The wait before the first retry; each next one doubles it. */
+  firstMs: number;
+  /** The longest wait between two tries. */
+  maxMs: number;
+  /** Tries in all, the first included. */
+  attempts: number;
+}
+
+export const DEFAULT_WEBHOOK_RETRY: WebhookRetry = { firstMs: 1000, maxMs: 10 * 60_000, attempts: 20 };
+
+const FINAL: ReadonlySet<string> = new Set(['success', 'failed', 'blocked']);
 
 type Word = 'success' | 'redirected' | 'pending' | 'to_be_confirm' | 'failed' | 'blocked';
 const CODES: Record<Word, number> = { success: 200, redirected: 300, pending: 303, to_be_confirm: 304, failed: 400, blocked: 403 };
@@ -96,28 +119,44 @@ export function createPayAgencySimulator(options: PayAgencySimOptions) {
     };
   };
 
-  /** Delivers the final status to `webhook_url`, retrying a few times like a real provider. */
-  const deliverWebhook = async (tx: SimTransaction) => {
-    const url = tx.request.webhook_url;
-    if (!url) return;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      let status: number | null = null;
-      try {
-        const response = await send(url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(answerOf(tx)),
-          signal: AbortSignal.timeout(10_000),
-        });
-        status = response.status;
-        await response.arrayBuffer();
-      } catch {
-        status = null;
-      }
-      tx.webhooks.push({ status, at: now().toISOString(), word: tx.word });
-      if (status !== null && status < 500) return;
-      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+  const retry = { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry };
+
+  /** One try at `webhook_url`; true when it was answered 2xx. */
+  const tryWebhook = async (tx: SimTransaction): Promise<boolean> => {
+    let status: number | null = null;
+    try {
+      const response = await send(tx.request.webhook_url!, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(answerOf(tx)),
+        signal: AbortSignal.timeout(10_000),
+      });
+      status = response.status;
+      await response.arrayBuffer();
+    } catch {
+      status = null;
     }
+    tx.webhooks.push({ status, at: now().toISOString(), word: tx.word });
+    return status !== null && status >= 200 && status < 300;
+  };
+
+  /**
+   * Delivers the final status to `webhook_url`: the first try now (awaited), the retries on the
+   * schedule, each carrying the status as it is then. Stops when answered 2xx, when the
+   * simulator closes, or when a newer delivery for the transaction took over.
+   */
+  const deliveries = new Map<string, number>();
+  const deliverWebhook = async (tx: SimTransaction) => {
+    if (!tx.request.webhook_url) return;
+    const delivery = (deliveries.get(tx.transaction_id) ?? 0) + 1;
+    deliveries.set(tx.transaction_id, delivery);
+    const attempt = async (n: number) => {
+      if (deliveries.get(tx.transaction_id) !== delivery) return;
+      if (await tryWebhook(tx)) return;
+      if (n + 1 >= retry.attempts) return;
+      timers.later(() => void attempt(n + 1), Math.min(retry.maxMs, retry.firstMs * 2 ** n));
+    };
+    await attempt(0);
   };
 
   const settle = async (tx: SimTransaction, word: 'success' | 'failed', message: string) => {
@@ -220,6 +259,9 @@ export function createPayAgencySimulator(options: PayAgencySimOptions) {
     }
     const answer = answerOf(tx);
     transactions.set(tx.transaction_id, tx);
+    // Final at once: its webhook follows the answer, a moment later as real providers' do
+    // (whether or not the answer reaches the merchant).
+    if (FINAL.has(tx.word)) timers.later(() => void deliverWebhook(tx), retry.firstMs);
     const code = CODES[tx.word];
     return c.json(answer, code >= 400 ? (code as 400 | 403) : 200);
   });
