@@ -350,11 +350,15 @@ describe('pepper adapter: authorize, capture, void, refund', () => {
     assert.match(result.outcome === 'refused' ? result.message : '', /exceeds the amount left to refund/);
   });
 
-  it('an unknown transaction: refused transaction_not_found; a 5xx is in doubt', async () => {
+  it('an unknown transaction: refused transaction_not_found; a 500 is in doubt, a 503 refused before processing', async () => {
     assert.equal(((await pepper.capture!('nope', 100)) as { code?: string }).code, 'transaction_not_found');
-    const adapter = createPepperAdapter({ baseUrl: sandbox.url, apiKey: API_KEY, fetch: async () => new Response('', { status: 503 }) });
-    assert.deepEqual(await adapter.refund!('abc', 100), { outcome: 'in_doubt', detail: 'http_503' });
-    assert.deepEqual(await adapter.capture!('abc', 100), { outcome: 'in_doubt', detail: 'http_503' });
+    const failing = createPepperAdapter({ baseUrl: sandbox.url, apiKey: API_KEY, fetch: async () => new Response('', { status: 500 }) });
+    assert.deepEqual(await failing.refund!('abc', 100), { outcome: 'in_doubt', detail: 'http_500' });
+    assert.deepEqual(await failing.capture!('abc', 100), { outcome: 'in_doubt', detail: 'http_500' });
+    const unavailable = createPepperAdapter({ baseUrl: sandbox.url, apiKey: API_KEY, fetch: async () => new Response('', { status: 503 }) });
+    for (const movement of [await unavailable.refund!('abc', 100), await unavailable.capture!('abc', 100), await unavailable.void!('abc')]) {
+      assert.deepEqual([movement.outcome, (movement as { code?: string }).code], ['refused', 'provider_unavailable']);
+    }
   });
 });
 
