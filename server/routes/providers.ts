@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { providerToken, safeEqual } from '../crypto.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { applyOutcome, adapterFor, loadPayment, type Deps } from '../payments/service.ts';
-import type { SessionRow } from '../payments/rows.ts';
+import type { PaymentRow, SessionRow } from '../payments/rows.ts';
 import type { ProviderOutcome, RetrievedTransaction } from '../providers/types.ts';
 import { readRawBody } from '../validation.ts';
 
@@ -70,6 +70,9 @@ export function providerRoutes(deps: Deps) {
       }
       outcome = found;
     }
+    // The word of what the payment already says (PayAgency repeats every final status, even one
+    // its answer gave) changes nothing: answered without a transaction.
+    if (alreadyRecorded(payment, outcome)) return c.json({ received: true, changed: false });
     const changed = await applyOutcome(deps, payment.id, outcome, 'webhook');
     return c.json({ received: true, changed: Boolean(changed) });
   });
@@ -115,4 +118,15 @@ export function providerRoutes(deps: Deps) {
 
 function errorPage(message: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Paykit</title></head><body><main><h1>Payment link not valid</h1><p>${message}</p></main></body></html>`;
+}
+
+/** Whether `outcome` would change nothing of `payment`: its status, the provider's word and reference, no checks. */
+function alreadyRecorded(payment: PaymentRow, outcome: ProviderOutcome): boolean {
+  return (
+    payment.status === outcome.status &&
+    payment.provider_status === outcome.providerStatus.slice(0, 100) &&
+    (!outcome.providerReference || payment.provider_reference === outcome.providerReference) &&
+    !outcome.checks &&
+    !outcome.nextAction
+  );
 }
