@@ -156,9 +156,13 @@ export async function createSession(deps: Deps, auth: MerchantAuth, input: Creat
   return row!;
 }
 
+// Rows of one merchant are read by their primary key alone and the merchant compared here: with
+// `id = $1 AND merchant_id = $2`, a reused (generic) plan made while the table was small may
+// take the (merchant_id, created_at) index, a scan of all the merchant's rows (server/storage/db.ts).
+
 export async function loadSession(db: Queryable, merchantId: string, id: string): Promise<SessionRow> {
-  const [row] = await db.query<SessionRow>(`SELECT * FROM checkout_sessions WHERE id = $1 AND merchant_id = $2`, [id, merchantId]);
-  if (!row) throw notFound('checkout session', 'id');
+  const [row] = await db.query<SessionRow>(`SELECT * FROM checkout_sessions WHERE id = $1`, [id]);
+  if (!row || row.merchant_id !== merchantId) throw notFound('checkout session', 'id');
   return row;
 }
 
@@ -169,11 +173,8 @@ export async function latestPayment(db: Queryable, sessionId: string): Promise<P
 }
 
 export async function loadPayment(db: Queryable, id: string, merchantId?: string): Promise<PaymentRow | null> {
-  const [row] = await db.query<PaymentRow>(
-    `SELECT * FROM payments WHERE id = $1 ${merchantId ? 'AND merchant_id = $2' : ''}`,
-    merchantId ? [id, merchantId] : [id],
-  );
-  return row ?? null;
+  const [row] = await db.query<PaymentRow>(`SELECT * FROM payments WHERE id = $1`, [id]);
+  return row && (merchantId === undefined || row.merchant_id === merchantId) ? row : null;
 }
 
 /** Server-side card checks: the frame validates too, but the server never trusts it. */
@@ -338,11 +339,11 @@ async function prepare(deps: Deps, session: SessionRow, method: CheckedMethod, e
  * asked about at the provider before a new attempt, so an expired code or challenge does not
  * block the session, and one paid at the last second is not paid twice.
  */
-async function settleStaleAction(deps: Deps, sessionId: string, merchantId: string): Promise<boolean> {
+async function settleStaleAction(deps: Deps, sessionId: string): Promise<boolean> {
+  // The session is the merchant's (its caller loaded it).
   const [payment] = await deps.db.query<PaymentRow>(
-    `SELECT p.* FROM payments p JOIN checkout_sessions s ON s.id = p.session_id
-      WHERE p.session_id = $1 AND s.merchant_id = $2 AND p.status = 'requires_action' ORDER BY p.attempt DESC LIMIT 1`,
-    [sessionId, merchantId],
+    `SELECT * FROM payments WHERE session_id = $1 AND status = 'requires_action' ORDER BY attempt DESC LIMIT 1`,
+    [sessionId],
   );
   const expiresAt = (payment?.next_action as { expires_at?: string } | null)?.expires_at;
   if (!payment || !expiresAt || Date.parse(expiresAt) > Date.now()) return false;
@@ -381,7 +382,7 @@ export async function confirmSession(
   const method = checkMethod(input);
   let early = await loadSession(deps.db, auth.merchantId, sessionId);
   // Only a session waiting on its payment (`processing`) can hold an action gone stale.
-  if (early.status === 'processing' && (await settleStaleAction(deps, sessionId, auth.merchantId))) {
+  if (early.status === 'processing' && (await settleStaleAction(deps, sessionId))) {
     early = await loadSession(deps.db, auth.merchantId, sessionId);
   }
   assertNotLocked(early);
@@ -393,10 +394,10 @@ export async function confirmSession(
     // The session locked, with the number the next attempt takes.
     const [locked] = await tx.query<SessionRow & { next_attempt: number }>(
       `SELECT s.*, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM payments WHERE session_id = s.id) AS next_attempt
-         FROM checkout_sessions s WHERE s.id = $1 AND s.merchant_id = $2 FOR UPDATE OF s`,
-      [sessionId, auth.merchantId],
+         FROM checkout_sessions s WHERE s.id = $1 FOR UPDATE OF s`,
+      [sessionId],
     );
-    if (!locked) throw notFound('checkout session', 'id');
+    if (!locked || locked.merchant_id !== auth.merchantId) throw notFound('checkout session', 'id');
     const { next_attempt: attempt, ...session } = locked;
     const status = effectiveSessionStatus(session);
     if (status === 'complete') throw conflict('session_complete', 'This checkout session has already been paid.');

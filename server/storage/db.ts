@@ -79,8 +79,7 @@ async function openPostgres(options: DbOptions): Promise<Db> {
     connectionString: options.url,
     max: options.poolSize ?? 10,
     types,
-    // Every statement planned for its own values (see `preparedStatements`).
-    options: `-c plan_cache_mode=force_custom_plan${options.schema ? ` -c search_path=${options.schema}` : ''}`,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
@@ -110,12 +109,19 @@ async function openPostgres(options: DbOptions): Promise<Db> {
 }
 
 /**
- * Statements sent as named prepared statements: each connection parses a statement once, then
- * only plans, binds and runs it. Under sustained load parsing every statement anew was much of
- * PostgreSQL's work (a payment's statements are few and always the same). Each is still planned
- * for its own values (`plan_cache_mode=force_custom_plan`): a generic plan, made once while a
- * table is small, picked `checkout_sessions (merchant_id, created_at)` over the primary key for a
- * lookup by id and merchant, and a session lookup grew to a scan of every session of the merchant. Only the first `limit` distinct texts get a name, so SQL built with values
+ * Statements sent as named prepared statements: each connection parses and plans a statement
+ * once, then only binds and runs it. Under sustained load the parsing and planning of every
+ * statement, not running it, was most of PostgreSQL's work (a payment's statements are few and
+ * always the same).
+ *
+ * After five runs PostgreSQL may keep one generic plan for a statement, made for any values. A
+ * statement two indexes could serve then needs care: made while `checkout_sessions` was small
+ * (never analyzed), the plan for `id = $1 AND merchant_id = $2` took the (merchant_id,
+ * created_at) index, and each lookup grew to a scan of the merchant's sessions (1.2 ms at 200
+ * payments/s) until autovacuum analyzed the table and the plan was made again. The payment path
+ * reads a merchant's row by its primary key alone and compares the merchant in code
+ * (payments/service.ts). Planning every statement anew (`plan_cache_mode=force_custom_plan`)
+ * avoids the question but nearly doubled PostgreSQL's CPU at 100 payments/s. Only the first `limit` distinct texts get a name, so SQL built with values
  * in its text cannot grow every connection's cache without bound; the rest go unnamed as before.
  * Migrations run before anything else, so no prepared plan outlives a change of its tables.
  */
