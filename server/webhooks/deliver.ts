@@ -20,6 +20,7 @@ import type { Handler, HandlerResult } from '../outbox/worker.ts';
 import { unseal } from '../crypto.ts';
 import { eventBody, WEBHOOK_TOPIC, type WebhookEventRow } from './events.ts';
 import { signatureHeader, SIGNATURE_HEADER } from './sign.ts';
+import { httpFetch } from '../http-client.ts';
 
 export interface WebhookDeliveryOptions {
   serverSecret: string;
@@ -81,7 +82,7 @@ export function webhookHandlers(options: WebhookDeliveryOptions): Record<typeof 
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(loaded.url, {
+      const response = await httpFetch(loaded.url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',

@@ -16,6 +16,7 @@ import type { ChargeRequest, ProviderAdapter, ProviderOutcome, RetrievedTransact
 import { GENERIC_FAILURE, networkOutcome, unavailableOutcome } from '../types.ts';
 import { ipv4Of } from '../ip.ts';
 import { mapPagouStatus, PAGOU_FIELDS } from './status.ts';
+import { httpFetch } from '../../http-client.ts';
 
 /** Pagou's documented amount limit, in centavos. */
 export const PAGOU_MAX_AMOUNT = 100_000_000;
@@ -146,7 +147,7 @@ function mapDetails(details: unknown, method: ChargeRequest['method']['type']): 
 }
 
 export function createPagouAdapter(options: PagouOptions): ProviderAdapter {
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? httpFetch;
   const base = options.baseUrl.replace(/\/$/, '');
   const call = (method: 'GET' | 'POST', path: string, body?: unknown) =>
     send(`${base}${path}`, {

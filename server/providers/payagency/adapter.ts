@@ -26,6 +26,7 @@ import { GENERIC_FAILURE, networkOutcome, safeHttpUrl, unavailableOutcome } from
 import { providerIpv4 } from '../ip.ts';
 import { mapPayAgencyStatus, PAYAGENCY_FIELDS } from './status.ts';
 import { fromDecimal } from '../../../contract/money.ts';
+import { httpFetch } from '../../http-client.ts';
 
 export interface PayAgencyOptions {
   baseUrl: string;
@@ -125,7 +126,7 @@ function mapValidationErrors(errors: unknown): Record<string, string> {
 
 
 export function createPayAgencyAdapter(options: PayAgencyOptions): ProviderAdapter {
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? httpFetch;
   const endpoint = `${options.baseUrl.replace(/\/$/, '')}/v1/${options.mode}/transaction`;
   return {
     name: 'payagency',

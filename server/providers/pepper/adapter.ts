@@ -21,6 +21,7 @@ import type { PaymentMethodType, PaymentStatus } from '../../../contract/api.ts'
 import type { ChargeRequest, MoneyMovement, ProviderAdapter, ProviderOutcome, RetrievedTransaction, VaultCard } from '../types.ts';
 import { GENERIC_FAILURE, networkCode, networkOutcome, safeHttpUrl, unavailableOutcome } from '../types.ts';
 import { avsResult, cvvResult, mapPepperResponse, type PepperTransactionType } from './status.ts';
+import { httpFetch } from '../../http-client.ts';
 
 /** The largest amount sent, in cents ($999,999.99): the doc names none (see README). */
 export const PEPPER_MAX_AMOUNT = 99_999_999;
@@ -397,7 +398,7 @@ export function createPepperAdapter(options: PepperOptions): ProviderAdapter {
   // Thrown here, never later: a bad key in a header would make fetch echo it in its error.
   if (!/^[\x21-\x7e]+$/.test(options.apiKey ?? '')) throw new Error('Pepper apiKey must be a non-empty string of visible ASCII characters');
   if (!safeHttpUrl(options.baseUrl)) throw new Error('Pepper baseUrl must be an http(s) URL');
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? httpFetch;
   const base = options.baseUrl.replace(/\/$/, '');
   const enc = encodeURIComponent;
 

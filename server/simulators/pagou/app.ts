@@ -25,6 +25,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isValidCnpj, isValidCpf } from '../../../contract/br-document.ts';
 import { buildBrCode, parseBrCode } from './brcode.ts';
 import { behaviourOf, brandOf, luhn, PAGOU_TEST_CARDS, type CardBrand, type PagouBehaviour } from './cards.ts';
+import { httpFetch } from '../../http-client.ts';
 
 export interface PagouSimOptions {
   /** The Bearer token the sandbox accepts. */
@@ -261,7 +262,7 @@ export function createPagouSimulator(options: PagouSimOptions) {
   const { later } = timers;
   const now = options.now ?? (() => new Date());
   const iso = () => now().toISOString();
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? httpFetch;
   const base = options.publicUrl.replace(/\/$/, '');
   const baseOrigin = new URL(base).origin;
   const pixTtlMs = options.pixTtlMs ?? 15 * 60_000;

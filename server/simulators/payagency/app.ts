@@ -26,6 +26,7 @@ import { createFaults } from '../faults.ts';
 import { html, raw } from 'hono/html';
 import { behaviourOf, PAYAGENCY_TEST_CARDS, type SimBehaviour } from './cards.ts';
 import { luhn } from '../luhn.ts';
+import { httpFetch } from '../../http-client.ts';
 
 export interface PayAgencySimOptions {
   /** The secret key the sandbox accepts. */
@@ -83,7 +84,7 @@ export function createPayAgencySimulator(options: PayAgencySimOptions) {
   const transactions = new Map<string, SimTransaction>();
   const timers = createTimers();
   const now = options.now ?? (() => new Date());
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? httpFetch;
   const base = options.publicUrl.replace(/\/$/, '');
   let sequence = 0;
 

@@ -1,0 +1,93 @@
+/**
+ * `httpFetch`: the part of `fetch` Paykit's outgoing calls use (provider APIs, Pagos, merchant
+ * webhooks, the simulators' webhooks), on `node:http` / `node:https` with keep-alive connections.
+ *
+ * Why not the global `fetch`: on Node 20 it cost about 250 µs of CPU per request more than this
+ * (measured here: 4000 small JSON POSTs on loopback, 319 against 62 µs of CPU per request,
+ * client and server together), and a payment makes four such calls (the charge, the provider's webhook, two Pagos
+ * exports): under sustained load on two cores that was a fifth of a core at 200 payments/s.
+ *
+ * What it keeps of `fetch`, so callers and their tests see no difference:
+ * - the answer is a standard `Response` (status, headers, `text()` / `json()`);
+ * - a network failure rejects with `TypeError('fetch failed')` whose `cause` is the system error
+ *   (`cause.code`: ECONNREFUSED, ENOTFOUND, ECONNRESET…), which tells "never sent" from "in
+ *   doubt" (providers/types.ts);
+ * - `init.signal` aborts the request and rejects with the signal's reason (a `TimeoutError`
+ *   from `AbortSignal.timeout`).
+ * What it leaves out: redirects are not followed (no API Paykit calls answers with one; the 3xx
+ * comes back as it is), and bodies are strings or bytes.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+};
+
+function headerRecord(headers: HeadersInit | undefined): Record<string, string> {
+  if (!headers) return {};
+  if (headers instanceof Headers) return Object.fromEntries(headers.entries());
+  if (Array.isArray(headers)) return Object.fromEntries(headers);
+  return { ...(headers as Record<string, string>) };
+}
+
+function bodyBytes(body: BodyInit | null | undefined): Buffer | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof URLSearchParams) return Buffer.from(body.toString());
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  throw new TypeError('httpFetch: the body must be a string, URLSearchParams or bytes');
+}
+
+/** Statuses whose `Response` may not have a body. */
+const NO_BODY = new Set([101, 204, 205, 304]);
+
+export const httpFetch: typeof fetch = (input, init = {}) =>
+  new Promise<Response>((resolve, reject) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const module = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
+    if (!module) return reject(new TypeError(`httpFetch: unsupported protocol ${url.protocol}`));
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) return reject(signal.reason);
+    const body = bodyBytes(init.body);
+    const headers = headerRecord(init.headers);
+    if (body) headers['content-length'] ??= String(body.length);
+
+    const request = module.request(url, { method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', (error) => fail(new TypeError('fetch failed', { cause: error })));
+      response.on('end', () => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        const status = response.statusCode ?? 0;
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (Array.isArray(value)) for (const item of value) answerHeaders.append(name, item);
+          else if (value !== undefined) answerHeaders.set(name, value);
+        }
+        try {
+          resolve(new Response(NO_BODY.has(status) ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage ?? '', headers: answerHeaders }));
+        } catch (error) {
+          reject(new TypeError('fetch failed', { cause: error }));
+        }
+      });
+    });
+    let settled = false;
+    function fail(error: unknown) {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    }
+    function onAbort() {
+      fail(signal!.reason);
+      request.destroy();
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    request.on('error', (error) => fail(new TypeError('fetch failed', { cause: error })));
+    request.end(body);
+  });
