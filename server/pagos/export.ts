@@ -22,6 +22,7 @@ import { digestOf, type Handler, type HandlerResult } from '../outbox/worker.ts'
 import { providerOrderId } from '../payments/service.ts';
 import { pagosTransaction } from './mapping.ts';
 import { enrichmentMetadata } from './enrichment.ts';
+import { httpFetch } from '../http-client.ts';
 
 export interface PagosConfig {
   /** Both APIs' base URL (the ingestion host; the sandbox serves both). */
@@ -45,11 +46,14 @@ interface Loaded {
   refunded: boolean;
   /** The session's last payment (an abandonment is told about it). */
   latest: boolean;
+  /** Where the payment's transaction export stands (its enrichment waits for `delivered`). */
+  transactionExport: string | null;
 }
 
 async function load(db: Queryable, paymentId: string): Promise<Loaded | null> {
-  const [row] = await db.query<{ payment: Loaded['payment']; session: Loaded['session']; three_ds: boolean; refunded: boolean; latest: boolean }>(
+  const [row] = await db.query<{ payment: Loaded['payment']; session: Loaded['session']; three_ds: boolean; refunded: boolean; latest: boolean; transaction_export: string | null }>(
     `SELECT to_jsonb(p) AS payment, to_jsonb(s) AS session,
+            (SELECT status FROM outbox o WHERE o.topic = 'pagos.transaction' AND o.subject = p.id) AS transaction_export,
             NOT EXISTS (SELECT 1 FROM payments later WHERE later.session_id = p.session_id AND later.attempt > p.attempt) AS latest,
             (p.method = 'card' AND EXISTS (SELECT 1 FROM payment_events e WHERE e.payment_id = p.id AND e.to_status = 'requires_action')) AS three_ds,
             EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded') AS refunded
@@ -57,7 +61,14 @@ async function load(db: Queryable, paymentId: string): Promise<Loaded | null> {
     [paymentId],
   );
   if (!row) return null;
-  return { payment: row.payment, session: row.session, threeDsAttempted: row.three_ds, refunded: row.refunded, latest: row.latest };
+  return {
+    payment: row.payment,
+    session: row.session,
+    threeDsAttempted: row.three_ds,
+    refunded: row.refunded,
+    latest: row.latest,
+    transactionExport: row.transaction_export,
+  };
 }
 
 /** A payment the provider has not answered for yet has nothing to export (its id would change). */
@@ -76,7 +87,7 @@ async function send(
 ): Promise<HandlerResult> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await httpFetch(url, {
       method: 'POST',
       headers: { ...headers, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
@@ -139,9 +150,8 @@ export function pagosHandlers(deps: { pagos: PagosConfig }) {
     const { payment, session } = loaded;
     // The transaction first: once it is delivered, its delivery wakes this row. (Waiting, not
     // polling, so an outage of Pagos costs no queries while the transaction backs off.)
-    const [exported] = await db.query<{ status: string }>(`SELECT status FROM outbox WHERE topic = 'pagos.transaction' AND subject = $1`, [payment.id]);
-    if (exported?.status !== 'delivered' || unanswered(payment)) {
-      return { kind: 'wait', reason: `${WAITING_FOR_TRANSACTION} (${exported?.status ?? 'not queued'})` };
+    if (loaded.transactionExport !== 'delivered' || unanswered(payment)) {
+      return { kind: 'wait', reason: `${WAITING_FOR_TRANSACTION} (${loaded.transactionExport ?? 'not queued'})` };
     }
     if (outsideEligibility(payment.created_at)) {
       return { kind: 'wait', reason: `not sent: the payment is older than Pagos's ${ELIGIBILITY_DAYS}-day enrichment eligibility window` };
