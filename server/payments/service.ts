@@ -14,7 +14,7 @@ import type { Db, Queryable } from '../storage/db.ts';
 import type { Logger } from '../log.ts';
 import type { ServerConfig } from '../config.ts';
 import type { ChargeMethod, ProviderAdapter, ProviderOutcome, VaultCard } from '../providers/types.ts';
-import { transition, type TransitionSource } from './state.ts';
+import { transition, transitionRow, type TransitionSource } from './state.ts';
 import { effectiveSessionStatus, sessionMandate, type Mandate, type PaymentRow, type SessionRow } from './rows.ts';
 import type { MerchantAuth } from '../auth.ts';
 import { reserveInvoiceAmount } from '../invoices/ledger.ts';
@@ -391,14 +391,8 @@ export async function confirmSession(
   }
   const prepared = effectiveSessionStatus(early) === 'open' ? await prepare(deps, early, method, input.expected_amount) : null;
   const reserved = await deps.db.transaction(async (tx) => {
-    // The session locked, with the number the next attempt takes.
-    const [locked] = await tx.query<SessionRow & { next_attempt: number }>(
-      `SELECT s.*, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM payments WHERE session_id = s.id) AS next_attempt
-         FROM checkout_sessions s WHERE s.id = $1 FOR UPDATE OF s`,
-      [sessionId],
-    );
-    if (!locked || locked.merchant_id !== auth.merchantId) throw notFound('checkout session', 'id');
-    const { next_attempt: attempt, ...session } = locked;
+    const [session] = await tx.query<SessionRow>(`SELECT * FROM checkout_sessions WHERE id = $1 FOR UPDATE`, [sessionId]);
+    if (!session || session.merchant_id !== auth.merchantId) throw notFound('checkout session', 'id');
     const status = effectiveSessionStatus(session);
     if (status === 'complete') throw conflict('session_complete', 'This checkout session has already been paid.');
     assertNotLocked(session);
@@ -427,13 +421,15 @@ export async function confirmSession(
     }
     const card = method.type === 'card' ? method : null;
     const saved = prepared.saved;
-    // One statement: the payment, its first event, and the session marked as paying.
+    // One statement: the payment, its first event, and the session marked as paying. Its attempt
+    // number is counted here, not with the lock: a statement that waited for the lock still
+    // reads the snapshot it started with, and could miss the attempt it waited for.
     const [payment] = await tx.query<PaymentRow>(
       `WITH payment AS (
          INSERT INTO payments (id, session_id, merchant_id, mode, attempt, amount, currency, status, provider, method, installments,
            card_brand, card_bin, card_last4, card_exp_month, card_exp_year, capture_method, surcharge_amount,
            ach_routing_number, ach_last4, ach_account_type, mandate, saved_card_id, save_card, telemetry)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'processing', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22, $23, $24::jsonb)
+         VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM payments WHERE session_id = $2), $5, $6, 'processing', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::jsonb, $21, $22, $23::jsonb)
          RETURNING *
        ), event AS (
          INSERT INTO payment_events (payment_id, from_status, to_status, source) SELECT id, NULL, 'processing', 'confirm' FROM payment
@@ -442,7 +438,7 @@ export async function confirmSession(
        )
        SELECT * FROM payment`,
       [
-        newId('pay'), session.id, session.merchant_id, session.mode, attempt, prepared.total, session.currency, session.provider,
+        newId('pay'), session.id, session.merchant_id, session.mode, prepared.total, session.currency, session.provider,
         method.offered, card ? card.installments : method.type === 'saved_card' ? 1 : null,
         card?.checked.brand ?? saved?.brand ?? null, card?.checked.digits.slice(0, 6) ?? saved?.bin ?? null,
         card?.checked.digits.slice(-4) ?? saved?.last4 ?? null,
@@ -510,8 +506,9 @@ export async function confirmSession(
     returnUrl: returnUrl(deps.config, payment.id),
     webhookUrl: webhookUrl(deps.config, payment.provider, payment.id),
   });
-  await applyOutcome(deps, payment.id, outcome, 'confirm');
+  const moved = await applyOutcome(deps, payment.id, outcome, 'confirm');
   if (method.type === 'card' && method.save) await recordSavedCard(deps, session, payment.id, outcome.vaultCustomer);
+  else if (moved) return moved;
   return (await loadPayment(deps.db, payment.id))!;
 }
 
@@ -547,8 +544,11 @@ export function storedNextAction(action: NextAction | undefined, serverSecret: s
   return { type: action.type, sealed_url: seal(action.url, serverSecret), expires_at: action.expires_at };
 }
 
-/** Applies a provider answer; a status the payment has already passed changes nothing. */
-export async function applyOutcome(deps: Deps, paymentId: string, outcome: ProviderOutcome, source: TransitionSource) {
+/**
+ * Applies a provider answer; a status the payment has already passed changes nothing. Answers
+ * the payment as the answer moved it, or null when it did not move.
+ */
+export async function applyOutcome(deps: Deps, paymentId: string, outcome: ProviderOutcome, source: TransitionSource): Promise<PaymentRow | null> {
   const log = deps.log.child({ payment_id: paymentId, source });
   if (outcome.configurationError) {
     log.error('provider rejected our credentials: check the provider secret key', { provider_status: outcome.providerStatus });
@@ -562,7 +562,7 @@ export async function applyOutcome(deps: Deps, paymentId: string, outcome: Provi
         outcome = { ...outcome, error: { code: 'authentication_failed', message: 'Your bank could not confirm this payment (3-D Secure authentication failed).' } };
       }
     }
-    const moved = await transition(tx, paymentId, outcome.status, source, {
+    const moved = await transitionRow(tx, paymentId, outcome.status, source, {
       providerReference: outcome.providerReference ?? null,
       providerStatus: outcome.providerStatus,
       nextAction: storedNextAction(outcome.nextAction, deps.config.serverSecret),

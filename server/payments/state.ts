@@ -6,6 +6,7 @@
  */
 import type { PaymentStatus } from '../../contract/api.ts';
 import type { Queryable } from '../storage/db.ts';
+import type { PaymentRow } from './rows.ts';
 import { applyToInvoice } from '../invoices/ledger.ts';
 import { enqueueSql, PAYMENT_EXPORT } from '../outbox/queue.ts';
 import { countsAsDecline } from '../abuse/session-lock.ts';
@@ -66,12 +67,23 @@ export async function transition(
   source: TransitionSource,
   patch: TransitionPatch = {},
 ): Promise<PaymentStatus | null> {
+  return (await transitionRow(tx, paymentId, to, source, patch)) ? to : null;
+}
+
+/** `transition`, answering the payment as it moved (null when it did not), which saves reading it again. */
+export async function transitionRow(
+  tx: Queryable,
+  paymentId: string,
+  to: PaymentStatus,
+  source: TransitionSource,
+  patch: TransitionPatch = {},
+): Promise<PaymentRow | null> {
   // One statement, so a payment's every change costs one round trip: the conditional UPDATE,
   // its event, the session kept in step (a decline counts towards the session's lock,
   // server/abuse/session-lock.ts, under this row lock) and Pagos's export queued (server/pagos/
   // export.ts, delivered from the outbox after this commits). Data-modifying CTEs all run, each
   // on the payment the UPDATE moved, or on nothing when it moved none.
-  const rows = await tx.query<{ from_status: PaymentStatus; invoice_id: string | null; has_endpoints: boolean }>(
+  const rows = await tx.query<PaymentRow & { from_status: PaymentStatus; invoice_id: string | null; has_endpoints: boolean }>(
     `WITH old AS (
        SELECT id, status AS from_status FROM payments WHERE id = $1 FOR UPDATE
      ), moved AS (
@@ -84,7 +96,7 @@ export async function transition(
          updated_at = now()
        FROM old
        WHERE p.id = old.id AND p.status = ANY($3::text[])
-       RETURNING p.id, p.session_id, p.merchant_id, p.mode, old.from_status
+       RETURNING p.*, old.from_status
      ), event AS (
        INSERT INTO payment_events (payment_id, from_status, to_status, source, detail)
          SELECT id, from_status, $2, $10, $11::jsonb FROM moved
@@ -96,7 +108,7 @@ export async function transition(
      ), export AS (
        ${enqueueSql('moved', '$14::text[]', 'moved.id', 'moved.merchant_id')}
      )
-     SELECT moved.from_status,
+     SELECT moved.*,
        (SELECT invoice_id FROM checkout_sessions WHERE id = moved.session_id) AS invoice_id,
        EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.merchant_id = moved.merchant_id AND e.mode = moved.mode AND e.status = 'enabled') AS has_endpoints
      FROM moved`,
@@ -119,14 +131,15 @@ export async function transition(
   );
   const row = rows[0];
   if (!row) return null;
+  const { from_status: from, invoice_id: invoiceId, has_endpoints: hasEndpoints, ...payment } = row;
   // The merchant's webhooks (server/webhooks/events.ts), committed with the change or not at all;
   // a merchant without an endpoint pays nothing more.
-  if (row.has_endpoints) await emitPaymentEvents(tx, paymentId, paymentEventTypes(row.from_status, to));
+  if (hasEndpoints) await emitPaymentEvents(tx, paymentId, paymentEventTypes(from, to));
   // An invoice counts a payment once it succeeded, and no longer once the merchant voided it.
   // (Only for invoice checkouts: other payments pay no extra statement for it.)
-  if (row.invoice_id && to === 'succeeded') await applyToInvoice(tx, paymentId, 1);
-  else if (row.invoice_id && row.from_status === 'succeeded' && to === 'canceled') await applyToInvoice(tx, paymentId, -1);
-  return to;
+  if (invoiceId && to === 'succeeded') await applyToInvoice(tx, paymentId, 1);
+  else if (invoiceId && from === 'succeeded' && to === 'canceled') await applyToInvoice(tx, paymentId, -1);
+  return payment;
 }
 
 /** A session is complete once its payment succeeded (or awaits capture), open again after a failure. */
