@@ -147,18 +147,22 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
     let booked: unknown[];
     switch (result.kind) {
       case 'delivered':
-        // One statement: the booking, and (only if it booked) the topics it wakes, with a new
-        // version, so a handler deciding to wait on this very delivery cannot book that.
         booked = await db.query(
-          `WITH booked AS (${sql(`status = 'delivered', delivered_at = ${NOW(5)}, attempts = 0, failing_since = NULL, last_status = $3, last_error = NULL, sent_digest = COALESCE($4, sent_digest)`)}),
-                woken AS (
-                  UPDATE outbox SET status = 'pending', version = version + 1, run_after = now(), updated_at = now()
-                   WHERE EXISTS (SELECT 1 FROM booked) AND topic = ANY($6::text[]) AND subject = $7 AND status IN ('waiting', 'pending'))
-           SELECT id FROM booked`,
-          [row.id, row.version, result.status ?? null, result.digest ?? null, clock(), result.wake ?? [], row.subject],
+          sql(`status = 'delivered', delivered_at = ${NOW(5)}, attempts = 0, failing_since = NULL, last_status = $3, last_error = NULL, sent_digest = COALESCE($4, sent_digest)`),
+          [row.id, row.version, result.status ?? null, result.digest ?? null, clock()],
         );
-        break;
-      case 'retry': {
+        if (booked.length && result.wake?.length) {
+          // A new version, so a handler deciding to wait on this very delivery cannot book that.
+          // (Its own statement, run only when there is something to wake: folded into the booking
+          // as a CTE, PostgreSQL kept a generic plan for it, made while the outbox was empty, that
+          // scanned the whole table on every delivery.)
+          await db.query(
+            `UPDATE outbox SET status = 'pending', version = version + 1, run_after = now(), updated_at = now()
+              WHERE topic = ANY($1::text[]) AND subject = $2 AND status IN ('waiting', 'pending')`,
+            [result.wake, row.subject],
+          );
+        }
+        break;      case 'retry': {
         const failingFor = row.failing_since ? (settings.now?.() ?? Date.now()) - new Date(row.failing_since).getTime() : 0;
         if (failingFor >= settings.giveUpMs) {
           const error = `gave up after ${row.attempts + 1} attempts over ${Math.round(failingFor / 60_000)} minutes; last: ${result.error}`;
