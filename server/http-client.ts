@@ -20,9 +20,14 @@
 import http from 'node:http';
 import https from 'node:https';
 
+// `timeout` makes the agent close an idle connection itself after 4 s, or 1 s before the server
+// says it will (its `Keep-Alive: timeout=` hint; Node's agent heeds the hint only when a timeout
+// is set). Otherwise a request could go out on a connection the server is closing that very
+// moment: a reset, and a charge in doubt although the provider never saw it. (Only idle
+// connections are closed: a request waiting on a slow answer is not.)
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 }),
 };
 
 function headerRecord(headers: HeadersInit | undefined): Record<string, string> {
