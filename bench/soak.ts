@@ -9,7 +9,8 @@
  *   npm run soak -- --provider pepper --worker inline
  *
  * Flags: --rate N (payments/s, 200), --duration 10m|20s|N seconds (10m), --warmup (10% of the
- * duration, at most 30 s; not counted), --provider payagency|pepper (payagency),
+ * duration, at most 30 s; not counted; the rate ramps up over its first two thirds, --no-ramp
+ * for the full rate from the start), --provider payagency|pepper (payagency),
  * --worker separate|inline (separate: the outbox worker, the Pagos export, runs in its own
  * process, server/worker.ts; inline: in the API process, as `npm start` does), --profile (the
  * payment server writes a V8 CPU profile, .cpuprofile, next to the logs, the worker in worker/: open it in Chrome's
@@ -321,8 +322,15 @@ async function soak(databaseUrl: string) {
     const pids = () => [cpuSeconds(server.child.pid), cpuSeconds(sandbox.child.pid), cpuSeconds(worker?.pid), cpuSeconds(process.pid), postgresCpuSeconds(pgPort)];
     let resetDone = false;
 
-    // The arrival clock: every millisecond or so, start every payment that is due by now.
-    const total = Math.round(rate * duration);
+    // The arrival clock: every millisecond or so, start every payment that is due by now. The
+    // rate ramps up linearly over the first two thirds of the warm-up (unless --no-ramp), as
+    // traffic reaches a server that has just started: at full rate from the first second, the
+    // backlog a cold process builds (V8 not yet optimized, empty caches, tables never analyzed)
+    // spilled into the measured window. The last third of the warm-up runs at the full rate.
+    const ramp = process.argv.includes('--no-ramp') ? 0 : (warmup * 2) / 3;
+    const arrivals = (t: number) => (t < ramp ? (rate * t * t) / (2 * ramp) : rate * (t - ramp / 2));
+    const dueAt = (k: number) => (k < (rate * ramp) / 2 ? Math.sqrt((2 * ramp * k) / rate) : k / rate + ramp / 2);
+    const total = Math.round(arrivals(duration));
     let launched = 0;
     await new Promise<void>((resolve) => {
       const tick = () => {
@@ -333,9 +341,9 @@ async function soak(databaseUrl: string) {
           void fetch(`${sandboxUrl}/soak/reset`, { method: 'POST' });
           server.child.send('reset');
         }
-        const due = Math.min(total, Math.floor(elapsed * rate) + 1);
+        const due = Math.min(total, Math.floor(arrivals(elapsed)) + 1);
         while (launched < due) {
-          const at = launched / rate;
+          const at = dueAt(launched);
           if (inFlight >= MAX_IN_FLIGHT) {
             dropped += 1;
           } else {
