@@ -14,7 +14,7 @@ import type { Db, Queryable } from '../storage/db.ts';
 import type { Logger } from '../log.ts';
 import type { ServerConfig } from '../config.ts';
 import type { ChargeMethod, ProviderAdapter, ProviderOutcome, VaultCard } from '../providers/types.ts';
-import { transition, transitionRow, type TransitionSource } from './state.ts';
+import { transitionRow, type TransitionSource } from './state.ts';
 import { effectiveSessionStatus, sessionMandate, type Mandate, type PaymentRow, type SessionRow } from './rows.ts';
 import type { MerchantAuth } from '../auth.ts';
 import { reserveInvoiceAmount } from '../invoices/ledger.ts';
