@@ -14,7 +14,7 @@ import type { Db, Queryable } from '../storage/db.ts';
 import type { Logger } from '../log.ts';
 import type { ServerConfig } from '../config.ts';
 import type { ChargeMethod, ProviderAdapter, ProviderOutcome, VaultCard } from '../providers/types.ts';
-import { transitionRow, type TransitionSource } from './state.ts';
+import { transitionRow, type TransitionPatch, type TransitionSource } from './state.ts';
 import { effectiveSessionStatus, sessionMandate, type Mandate, type PaymentRow, type SessionRow } from './rows.ts';
 import type { MerchantAuth } from '../auth.ts';
 import { reserveInvoiceAmount } from '../invoices/ledger.ts';
@@ -366,6 +366,36 @@ export async function refreshFromProvider(deps: Deps, payment: PaymentRow): Prom
   }
 }
 
+/** A session with its row version (xmin): the confirm inserts its payment only if it is unchanged. */
+async function loadSessionVersion(db: Queryable, merchantId: string, id: string): Promise<{ session: SessionRow; version: string }> {
+  const [row] = await db.query<SessionRow & { row_version: string }>(`SELECT *, xmin::text AS row_version FROM checkout_sessions WHERE id = $1`, [id]);
+  if (!row || row.merchant_id !== merchantId) throw notFound('checkout session', 'id');
+  const { row_version: version, ...session } = row;
+  return { session, version };
+}
+
+/**
+ * The payment, its first event, and the session marked as paying, in one statement. Its attempt
+ * number is counted here, not with the lock: a statement that waited for the lock still reads
+ * the snapshot it started with, and could miss the attempt it waited for. `locked`: only if the
+ * session row's xmin is still $24 (see confirmSession); `values`: the caller holds the lock.
+ */
+function insertPayment(from: 'locked' | 'values'): string {
+  const row = `$1, $2, $3, $4, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM payments WHERE session_id = $2), $5, $6, 'processing', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::jsonb, $21, $22, $23::jsonb`;
+  return `WITH ${from === 'locked' ? `locked AS (SELECT id FROM checkout_sessions WHERE id = $2 AND xmin = $24::text::xid FOR UPDATE), ` : ''}payment AS (
+       INSERT INTO payments (id, session_id, merchant_id, mode, attempt, amount, currency, status, provider, method, installments,
+         card_brand, card_bin, card_last4, card_exp_month, card_exp_year, capture_method, surcharge_amount,
+         ach_routing_number, ach_last4, ach_account_type, mandate, saved_card_id, save_card, telemetry)
+       ${from === 'locked' ? `SELECT ${row} FROM locked` : `VALUES (${row})`}
+       RETURNING *
+     ), event AS (
+       INSERT INTO payment_events (payment_id, from_status, to_status, source) SELECT id, NULL, 'processing', 'confirm' FROM payment
+     ), session AS (
+       UPDATE checkout_sessions SET status = 'processing', updated_at = now() WHERE id = ${from === 'locked' ? '(SELECT id FROM locked)' : '$2'}
+     )
+     SELECT * FROM payment`;
+}
+
 /**
  * Confirms a session: asks the provider what it must know first (a saved card, the surcharge),
  * reserves a payment attempt in one transaction (the session row is locked, and a unique index
@@ -380,26 +410,18 @@ export async function confirmSession(
   buyerIp: string | undefined,
 ): Promise<PaymentRow> {
   const method = checkMethod(input);
-  let early = await loadSession(deps.db, auth.merchantId, sessionId);
+  let { session: early, version } = await loadSessionVersion(deps.db, auth.merchantId, sessionId);
   // Only a session waiting on its payment (`processing`) can hold an action gone stale.
   if (early.status === 'processing' && (await settleStaleAction(deps, sessionId))) {
-    early = await loadSession(deps.db, auth.merchantId, sessionId);
+    ({ session: early, version } = await loadSessionVersion(deps.db, auth.merchantId, sessionId));
   }
   assertNotLocked(early);
   if (!early.payment_methods.includes(method.offered)) {
     throw invalidRequest('payment_method_not_allowed', `payment_method.type ${input.payment_method.type} is not offered by this checkout session.`, 'payment_method.type');
   }
   const prepared = effectiveSessionStatus(early) === 'open' ? await prepare(deps, early, method, input.expected_amount) : null;
-  const reserved = await deps.db.transaction(async (tx) => {
-    const [session] = await tx.query<SessionRow>(`SELECT * FROM checkout_sessions WHERE id = $1 FOR UPDATE`, [sessionId]);
-    if (!session || session.merchant_id !== auth.merchantId) throw notFound('checkout session', 'id');
-    const status = effectiveSessionStatus(session);
-    if (status === 'complete') throw conflict('session_complete', 'This checkout session has already been paid.');
-    assertNotLocked(session);
-    if (status === 'expired') throw conflict('session_expired', 'This checkout session has expired; start a new checkout.');
-    if (status === 'processing') throw conflict('payment_in_progress', 'A payment for this checkout session is already in progress.');
-    if (!prepared) throw conflict('session_changed', 'This checkout session changed while the payment was prepared; try again.');
-    await reserveInvoiceAmount(tx, session);
+  /** What the payment needs of the session beyond its status: the buyer's email and phone. */
+  const requirements = (session: SessionRow) => {
     if (method.type === 'card' && method.installments > session.max_installments) {
       throw invalidRequest(
         'installments_not_allowed',
@@ -413,48 +435,68 @@ export async function confirmSession(
     }
     const email = session.customer?.email ?? input.email;
     if (!email) throw invalidRequest('parameter_missing', 'Missing required parameter: email (the session has no customer email).', 'email');
+    return { email, phone };
+  };
+  const card = method.type === 'card' ? method : null;
+  const saved = prepared?.saved ?? null;
+  const values = (session: SessionRow, total: number, surcharge: number, mandate: Mandate | null) => [
+    newId('pay'), session.id, session.merchant_id, session.mode, total, session.currency, session.provider,
+    method.offered, card ? card.installments : method.type === 'saved_card' ? 1 : null,
+    card?.checked.brand ?? saved?.brand ?? null, card?.checked.digits.slice(0, 6) ?? saved?.bin ?? null,
+    card?.checked.digits.slice(-4) ?? saved?.last4 ?? null,
+    card?.card.exp_month ?? saved?.exp_month ?? null, card?.card.exp_year ?? saved?.exp_year ?? null, session.capture_method,
+    surcharge,
+    method.type === 'ach' ? method.ach.routing_number : null,
+    method.type === 'ach' ? method.ach.account_number.slice(-4) : null,
+    method.type === 'ach' ? method.ach.account_type : null,
+    mandate ? JSON.stringify(mandate) : null,
+    saved?.id ?? null,
+    card?.save ? 'requested' : null,
+    input.telemetry ? JSON.stringify(input.telemetry) : null,
+  ];
 
+  // The usual case, one statement: the session as read above is still the row (its xmin, the
+  // transaction that last wrote it, is unchanged), so every check made on it holds, and the
+  // payment is inserted under the row's lock. A concurrent writer changes xmin; PostgreSQL
+  // checks the condition again on the row it waited for, so then nothing is inserted and the
+  // transaction below decides, with the precise error. (Invoices and bank debits, which lock or
+  // read more, always take the transaction.)
+  const unchanged = async () => {
+    if (!prepared || early.invoice_id || method.type === 'ach' || effectiveSessionStatus(early) !== 'open') return null;
+    let needs: ReturnType<typeof requirements>;
+    try {
+      needs = requirements(early);
+    } catch {
+      return null;
+    }
+    try {
+      const [payment] = await deps.db.query<PaymentRow>(insertPayment('locked'), [...values(early, prepared.total, prepared.surcharge, null), version]);
+      return payment ? { session: early, payment, ...needs } : null;
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') return null; // a racing attempt took its number: the transaction decides
+      throw error;
+    }
+  };
+
+  const reserved = (await unchanged()) ?? (await deps.db.transaction(async (tx) => {
+    const [session] = await tx.query<SessionRow>(`SELECT * FROM checkout_sessions WHERE id = $1 FOR UPDATE`, [sessionId]);
+    if (!session || session.merchant_id !== auth.merchantId) throw notFound('checkout session', 'id');
+    const status = effectiveSessionStatus(session);
+    if (status === 'complete') throw conflict('session_complete', 'This checkout session has already been paid.');
+    assertNotLocked(session);
+    if (status === 'expired') throw conflict('session_expired', 'This checkout session has expired; start a new checkout.');
+    if (status === 'processing') throw conflict('payment_in_progress', 'A payment for this checkout session is already in progress.');
+    if (!prepared) throw conflict('session_changed', 'This checkout session changed while the payment was prepared; try again.');
+    await reserveInvoiceAmount(tx, session);
+    const { email, phone } = requirements(session);
     let mandate: Mandate | null = null;
     if (method.type === 'ach') {
       const [merchant] = await tx.query<{ name: string }>(`SELECT name FROM merchants WHERE id = $1`, [session.merchant_id]);
       mandate = { text: sessionMandate(session, merchant?.name ?? ''), accepted_at: new Date().toISOString(), sec_code: session.ach_sec_code, ip: buyerIp ?? null };
     }
-    const card = method.type === 'card' ? method : null;
-    const saved = prepared.saved;
-    // One statement: the payment, its first event, and the session marked as paying. Its attempt
-    // number is counted here, not with the lock: a statement that waited for the lock still
-    // reads the snapshot it started with, and could miss the attempt it waited for.
-    const [payment] = await tx.query<PaymentRow>(
-      `WITH payment AS (
-         INSERT INTO payments (id, session_id, merchant_id, mode, attempt, amount, currency, status, provider, method, installments,
-           card_brand, card_bin, card_last4, card_exp_month, card_exp_year, capture_method, surcharge_amount,
-           ach_routing_number, ach_last4, ach_account_type, mandate, saved_card_id, save_card, telemetry)
-         VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM payments WHERE session_id = $2), $5, $6, 'processing', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::jsonb, $21, $22, $23::jsonb)
-         RETURNING *
-       ), event AS (
-         INSERT INTO payment_events (payment_id, from_status, to_status, source) SELECT id, NULL, 'processing', 'confirm' FROM payment
-       ), session AS (
-         UPDATE checkout_sessions SET status = 'processing', updated_at = now() WHERE id = $2
-       )
-       SELECT * FROM payment`,
-      [
-        newId('pay'), session.id, session.merchant_id, session.mode, prepared.total, session.currency, session.provider,
-        method.offered, card ? card.installments : method.type === 'saved_card' ? 1 : null,
-        card?.checked.brand ?? saved?.brand ?? null, card?.checked.digits.slice(0, 6) ?? saved?.bin ?? null,
-        card?.checked.digits.slice(-4) ?? saved?.last4 ?? null,
-        card?.card.exp_month ?? saved?.exp_month ?? null, card?.card.exp_year ?? saved?.exp_year ?? null, session.capture_method,
-        prepared.surcharge,
-        method.type === 'ach' ? method.ach.routing_number : null,
-        method.type === 'ach' ? method.ach.account_number.slice(-4) : null,
-        method.type === 'ach' ? method.ach.account_type : null,
-        mandate ? JSON.stringify(mandate) : null,
-        saved?.id ?? null,
-        card?.save ? 'requested' : null,
-        input.telemetry ? JSON.stringify(input.telemetry) : null,
-      ],
-    );
+    const [payment] = await tx.query<PaymentRow>(insertPayment('values'), values(session, prepared.total, prepared.surcharge, mandate));
     return { session, payment: payment!, email, phone };
-  });
+  }));
 
   const { session, payment, email, phone } = reserved;
   const customer = session.customer ?? {};
@@ -553,7 +595,20 @@ export async function applyOutcome(deps: Deps, paymentId: string, outcome: Provi
   if (outcome.configurationError) {
     log.error('provider rejected our credentials: check the provider secret key', { provider_status: outcome.providerStatus });
   }
-  const changed = await deps.db.transaction(async (tx) => {
+  const patch = (): TransitionPatch => ({
+    providerReference: outcome.providerReference ?? null,
+    providerStatus: outcome.providerStatus,
+    nextAction: storedNextAction(outcome.nextAction, deps.config.serverSecret),
+    errorCode: outcome.error?.code ?? null,
+    errorMessage: outcome.error?.message ?? null,
+    errorFields: outcome.error?.fields ?? null,
+  });
+  // Most answers only move the payment: the move is one statement, atomic on its own, so it runs
+  // without BEGIN and COMMIT (two round trips fewer on every confirm). An answer with more to
+  // write, or one that did not move the payment, goes through the transaction below.
+  const simple = !outcome.checks && !(outcome.status === 'failed' && outcome.error?.code === 'card_declined');
+  const movedAlone = simple ? await transitionRow(deps.db, paymentId, outcome.status, source, patch()) : null;
+  const changed = movedAlone ?? await deps.db.transaction(async (tx) => {
     // A card refused while its 3DS challenge was open failed authentication, whatever the provider calls it.
     if (outcome.status === 'failed' && outcome.error?.code === 'card_declined') {
       const [current] = await tx.query<{ action: string | null }>(`SELECT next_action->>'type' AS action FROM payments WHERE id = $1`, [paymentId]);
@@ -562,14 +617,7 @@ export async function applyOutcome(deps: Deps, paymentId: string, outcome: Provi
         outcome = { ...outcome, error: { code: 'authentication_failed', message: 'Your bank could not confirm this payment (3-D Secure authentication failed).' } };
       }
     }
-    const moved = await transitionRow(tx, paymentId, outcome.status, source, {
-      providerReference: outcome.providerReference ?? null,
-      providerStatus: outcome.providerStatus,
-      nextAction: storedNextAction(outcome.nextAction, deps.config.serverSecret),
-      errorCode: outcome.error?.code ?? null,
-      errorMessage: outcome.error?.message ?? null,
-      errorFields: outcome.error?.fields ?? null,
-    });
+    const moved = await transitionRow(tx, paymentId, outcome.status, source, patch());
     // What Pagos sees may change without the status moving: the provider's reference, the checks.
     // (A move already queued the export.)
     let changedFor: string | undefined;
