@@ -31,8 +31,21 @@ export type HandlerResult =
   /** Nothing to send until the subject changes again (or another topic's delivery wakes it). */
   | { kind: 'wait'; reason: string };
 
-/** Handles one row; `db` is the worker's (its queries are rationed, see `dbConcurrency`). */
-export type Handler = (row: OutboxRow, db: Queryable) => Promise<HandlerResult>;
+/**
+ * Handles one row; `db` is the worker's (its queries are rationed, see `dbConcurrency`).
+ *
+ * - `prefetch`: called once per claimed batch with the batch's rows of this topic, before any of
+ *   them is handled, so a handler can read what all of them need in one query instead of one
+ *   each. (A failed prefetch is logged; the handlers then read for themselves.)
+ * - `bookTogether`: its deliveries are booked in one statement at the end of the batch, not each
+ *   as it finishes. Only for topics where a repeat is harmless: a worker killed between the send
+ *   and the booking sends the batch's rows again once their lease runs out (the Pagos export,
+ *   where Pagos answers a repeat 409; never the merchant's webhooks, which are booked at once).
+ */
+export type Handler = ((row: OutboxRow, db: Queryable) => Promise<HandlerResult>) & {
+  prefetch?: (rows: readonly OutboxRow[], db: Queryable) => Promise<void>;
+  bookTogether?: boolean;
+};
 
 export interface WorkerOptions {
   /** How long to sleep when nothing is due. */
@@ -190,16 +203,63 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
     if (!booked.length) await db.query(`UPDATE outbox SET locked_until = NULL WHERE id = $1`, [row.id]);
   }
 
-  async function handle(row: OutboxRow): Promise<void> {
+  /**
+   * Books many deliveries in one statement (and wakes what waited on them in one more): the
+   * export's two rows per payment would otherwise cost a booking each. A row whose version moved
+   * on during its send is only let go, as in `book`.
+   */
+  async function bookDelivered(done: { row: OutboxRow; result: Extract<HandlerResult, { kind: 'delivered' }> }[]): Promise<void> {
+    if (done.length === 0) return;
+    const booked = await db.query<{ id: OutboxRow['id'] }>(
+      `UPDATE outbox o SET status = 'delivered', delivered_at = ${NOW(5)}, attempts = 0, failing_since = NULL, last_status = b.status,
+              last_error = NULL, sent_digest = COALESCE(b.digest, o.sent_digest), locked_until = NULL, updated_at = now()
+         FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::text[]) AS b(id, version, status, digest)
+        WHERE o.id = b.id AND o.version = b.version
+        RETURNING o.id`,
+      [done.map((d) => d.row.id), done.map((d) => d.row.version), done.map((d) => d.result.status ?? null), done.map((d) => d.result.digest ?? null), clock()],
+    );
+    const ids = new Set(booked.map((b) => String(b.id)));
+    const wakes = done.filter((d) => ids.has(String(d.row.id))).flatMap((d) => (d.result.wake ?? []).map((topic) => [topic, d.row.subject] as const));
+    if (wakes.length) {
+      // As in `book`: its own statement, a new version for what it wakes.
+      await db.query(
+        `UPDATE outbox o SET status = 'pending', version = o.version + 1, run_after = now(), updated_at = now()
+           FROM unnest($1::text[], $2::text[]) AS w(topic, subject)
+          WHERE o.topic = w.topic AND o.subject = w.subject AND o.status IN ('waiting', 'pending')`,
+        [wakes.map((w) => w[0]), wakes.map((w) => w[1])],
+      );
+    }
+    const unbooked = done.filter((d) => !ids.has(String(d.row.id))).map((d) => d.row.id);
+    if (unbooked.length) await db.query(`UPDATE outbox SET locked_until = NULL WHERE id = ANY($1::bigint[])`, [unbooked]);
+  }
+
+  /** Runs a row's handler; books its result unless it is a delivery to book with its batch (returned). */
+  async function handle(row: OutboxRow): Promise<{ row: OutboxRow; result: Extract<HandlerResult, { kind: 'delivered' }> } | null> {
+    const handler = handlers[row.topic]!;
     let result: HandlerResult;
     try {
-      result = await handlers[row.topic]!(row, db);
+      result = await handler(row, db);
     } catch (error) {
       log.error('outbox handler failed', { topic: row.topic, subject: row.subject, error });
       result = { kind: 'retry', status: null, error: `internal error: ${String(error)}` };
     }
     if (result.kind === 'retry') log.info('outbox delivery failed; will retry', { topic: row.topic, subject: row.subject, status: result.status ?? null, error: result.error });
+    if (result.kind === 'delivered' && handler.bookTogether) return { row, result };
     await book(row, result);
+    return null;
+  }
+
+  /** Lets each topic's handler read what its rows in the batch need, together. */
+  async function prefetch(rows: readonly OutboxRow[]): Promise<void> {
+    for (const topic of new Set(rows.map((row) => row.topic))) {
+      const handler = handlers[topic]!;
+      if (!handler.prefetch) continue;
+      try {
+        await handler.prefetch(rows.filter((row) => row.topic === topic), db);
+      } catch (error) {
+        log.warn('outbox prefetch failed; each row reads for itself', { topic, error: String(error) });
+      }
+    }
   }
 
   /** Claims and handles batches until nothing is due. */
@@ -210,14 +270,16 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
         if (closed) return;
         const rows = await claim();
         if (rows.length === 0) break;
+        await prefetch(rows);
         // One row at a time starts, each after the event loop has had a turn, so the worker's
         // CPU never comes in one burst in front of a buyer's request; the sends still overlap.
-        const handled: Promise<void>[] = [];
+        const handled: Promise<Awaited<ReturnType<typeof handle>>>[] = [];
         for (const row of rows) {
           handled.push(handle(row));
           await new Promise((resolve) => setImmediate(resolve));
         }
-        await Promise.all(handled);
+        const together = (await Promise.all(handled)).filter((done) => done !== null);
+        await bookDelivered(together);
       }
     } while (again && !closed);
   }

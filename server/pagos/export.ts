@@ -50,24 +50,45 @@ interface Loaded {
   transactionExport: string | null;
 }
 
-async function load(db: Queryable, paymentId: string): Promise<Loaded | null> {
-  const [row] = await db.query<{ payment: Loaded['payment']; session: Loaded['session']; three_ds: boolean; refunded: boolean; latest: boolean; transaction_export: string | null }>(
-    `SELECT to_jsonb(p) AS payment, to_jsonb(s) AS session,
+/** The payments `ids` as the export needs them (those that exist). */
+async function loadMany(db: Queryable, ids: readonly string[]): Promise<Map<string, Loaded>> {
+  const rows = await db.query<{ id: string; payment: Loaded['payment']; session: Loaded['session']; three_ds: boolean; refunded: boolean; latest: boolean; transaction_export: string | null }>(
+    `SELECT p.id, to_jsonb(p) AS payment, to_jsonb(s) AS session,
             (SELECT status FROM outbox o WHERE o.topic = 'pagos.transaction' AND o.subject = p.id) AS transaction_export,
             NOT EXISTS (SELECT 1 FROM payments later WHERE later.session_id = p.session_id AND later.attempt > p.attempt) AS latest,
             (p.method = 'card' AND EXISTS (SELECT 1 FROM payment_events e WHERE e.payment_id = p.id AND e.to_status = 'requires_action')) AS three_ds,
             EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded') AS refunded
-       FROM payments p JOIN checkout_sessions s ON s.id = p.session_id WHERE p.id = $1`,
-    [paymentId],
+       FROM payments p JOIN checkout_sessions s ON s.id = p.session_id WHERE p.id = ANY($1::text[])`,
+    [ids],
   );
-  if (!row) return null;
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      { payment: row.payment, session: row.session, threeDsAttempted: row.three_ds, refunded: row.refunded, latest: row.latest, transactionExport: row.transaction_export },
+    ]),
+  );
+}
+
+/**
+ * A topic's reads for a whole claimed batch in one query (the worker's `prefetch`), each taken
+ * once by its row's handler; a row the batch did not read (or a handler run alone) reads itself.
+ */
+function batchLoader() {
+  let loaded = new Map<string, Loaded | null>();
   return {
-    payment: row.payment,
-    session: row.session,
-    threeDsAttempted: row.three_ds,
-    refunded: row.refunded,
-    latest: row.latest,
-    transactionExport: row.transaction_export,
+    async prefetch(rows: readonly OutboxRow[], db: Queryable): Promise<void> {
+      const ids = rows.map((row) => row.subject);
+      const found = await loadMany(db, ids);
+      loaded = new Map(ids.map((id) => [id, found.get(id) ?? null]));
+    },
+    async load(db: Queryable, paymentId: string): Promise<Loaded | null> {
+      if (loaded.has(paymentId)) {
+        const row = loaded.get(paymentId)!;
+        loaded.delete(paymentId);
+        return row;
+      }
+      return (await loadMany(db, [paymentId])).get(paymentId) ?? null;
+    },
   };
 }
 
@@ -132,8 +153,11 @@ export function pagosHandlers(deps: { pagos: PagosConfig }) {
   const base = deps.pagos.baseUrl.replace(/\/+$/, '');
   const timeoutMs = deps.pagos.timeoutMs ?? 10_000;
 
+  const transactions = batchLoader();
+  const enrichments = batchLoader();
+
   const transaction: Handler = async (row: OutboxRow, db: Queryable) => {
-    const loaded = await load(db, row.subject);
+    const loaded = await transactions.load(db, row.subject);
     if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
     if (unanswered(loaded.payment)) return { kind: 'wait', reason: 'the provider has not answered for this payment yet' };
     const body = pagosTransaction(loaded.payment, loaded.session, { threeDsAttempted: loaded.threeDsAttempted, refunded: loaded.refunded });
@@ -145,7 +169,7 @@ export function pagosHandlers(deps: { pagos: PagosConfig }) {
   };
 
   const enrichment: Handler = async (row: OutboxRow, db: Queryable) => {
-    const loaded = await load(db, row.subject);
+    const loaded = await enrichments.load(db, row.subject);
     if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
     const { payment, session } = loaded;
     // The transaction first: once it is delivered, its delivery wakes this row. (Waiting, not
@@ -166,5 +190,10 @@ export function pagosHandlers(deps: { pagos: PagosConfig }) {
     return send(`${base}/v1/transactions/enrichment`, { Authorization: `Bearer ${deps.pagos.apiKey}` }, body, timeoutMs, (status) => status >= 200 && status < 300);
   };
 
+  // Reads and bookings batched: a repeat after a crash is harmless (Pagos answers a repeated
+  // transaction 409; an enrichment sent again sets the same metadata).
+  transaction.prefetch = transactions.prefetch;
+  enrichment.prefetch = enrichments.prefetch;
+  transaction.bookTogether = enrichment.bookTogether = true;
   return { 'pagos.transaction': transaction, 'pagos.enrichment': enrichment };
 }

@@ -98,6 +98,49 @@ describe('outbox worker', () => {
     }
   });
 
+  it('batched topics: one prefetch for the batch, deliveries booked together, a change during the batch sent again, waiting rows woken', async () => {
+    const ids = Array.from({ length: 5 }, subject);
+    const [changed, waker] = [ids[1]!, ids[3]!];
+    const prefetched: string[][] = [];
+    const sent: string[] = [];
+    const transaction: Handler = async (row) => {
+      if (!ids.includes(row.subject)) return { kind: 'delivered' };
+      sent.push(`${row.subject}@${row.version}`);
+      // Changed while its batch is sent: this booking must not hold, the new version goes too.
+      if (row.subject === changed && row.version === 1) await enqueue(t.stack.db, ['pagos.transaction'], changed, t.stack.keys.merchantId);
+      return { kind: 'delivered', status: 200, digest: `d-${row.version}`, ...(row.subject === waker ? { wake: ['pagos.enrichment'] as const } : {}) };
+    };
+    transaction.prefetch = async (rows) => {
+      const ours = rows.map((row) => row.subject).filter((id) => ids.includes(id));
+      if (ours.length) prefetched.push(ours);
+    };
+    transaction.bookTogether = true;
+    const enriched: string[] = [];
+    const enrichment: Handler = async (row) => {
+      if (row.subject === waker) enriched.push(row.subject);
+      return { kind: 'delivered', status: 201 };
+    };
+    for (const id of ids) await enqueue(t.stack.db, id === waker ? ['pagos.transaction', 'pagos.enrichment'] : ['pagos.transaction'], id, t.stack.keys.merchantId);
+    assert.equal((await rowOf('pagos.enrichment', waker)).status, 'waiting');
+    const running = worker({ 'pagos.transaction': transaction, 'pagos.enrichment': enrichment });
+    try {
+      await eventually(async () => enriched.length === 1 && (await rowOf('pagos.transaction', changed)).version === 2 && (await rowOf('pagos.transaction', changed)).status === 'delivered');
+      await running.idle();
+      assert.deepEqual(prefetched[0], ids, 'the first batch read all five rows at once');
+      assert.deepEqual(sent.sort(), [...ids.map((id) => `${id}@1`), `${changed}@2`].sort());
+      for (const id of ids) {
+        const row = await rowOf('pagos.transaction', id);
+        assert.equal(row.status, 'delivered', id);
+        assert.equal(row.locked_until, null, `${id}: its lease let go`);
+        assert.equal(row.last_status, 200);
+        assert.equal(row.sent_digest, `d-${row.version}`);
+      }
+      assert.equal((await rowOf('pagos.enrichment', waker)).status, 'delivered');
+    } finally {
+      await running.close();
+    }
+  });
+
   it('a handler that throws is retried, with the error kept for the operator', async () => {
     const id = subject();
     let calls = 0;
