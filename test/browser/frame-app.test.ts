@@ -515,6 +515,24 @@ describe('Frame app', () => {
     equal(alertText(f), 'Seu pagamento foi recusado. Tente com outro cartão.');
   });
 
+  it('a session locked after too many declines says so instead of the form, in its language; a confirm refused as locked says the same', async () => {
+    mountApp(api([{ ...BRL_SESSION, locked: true }]));
+    init();
+    await waitFor(() => /Muitas tentativas recusadas/.test(screenText()), 'the locked session');
+    ok(!form(), 'no form to try again');
+    app!.remove();
+    stub!.restore();
+
+    const locked = { type: 'invalid_request_error', code: 'session_locked', message: 'This checkout session is locked after 5 declined payment attempts; start a new checkout to pay.' };
+    mountApp(api([{}], () => jsonResponse({ error: locked }, 409)));
+    init();
+    const f = await waitFor(form, 'the form');
+    await fillValidCard(f);
+    await f.submit();
+    await waitFor(() => sent('failure').length, 'failure');
+    equal(alertText(f), 'Too many declined attempts. Please go back to the shop and start again.');
+  });
+
   it("the host's locale wins over the session's", async () => {
     mountApp(api([BRL_SESSION]));
     init({ locale: 'en-US' });

@@ -9,6 +9,7 @@ export function buyerMessage(error: ApiFailure): string {
   if (error.status >= 500 || error.status === 429) return t('error.server');
   if (error.type === 'authentication_error' || error.type === 'permission_error') return t('error.unavailable');
   if (error.code === 'session_expired') return t('error.expired');
+  if (error.code === 'session_locked') return t('error.locked');
   return error.message;
 }
 

@@ -77,6 +77,7 @@ export const en = {
   'error.server': 'Something went wrong on our side. Please try again in a moment.',
   'error.unavailable': 'This payment form is not available right now. Please contact the seller.',
   'error.expired': 'This checkout has expired. Please go back to the shop and start again.',
+  'error.locked': 'Too many declined attempts. Please go back to the shop and start again.',
   'error.complete': 'This checkout is already paid.',
   'error.challenge_expired': 'The authentication with your bank expired. Please try again.',
   'error.challenge_canceled': 'The authentication with your bank was canceled. Please try again.',

@@ -337,8 +337,8 @@ export class PayFrameApp extends LitElement {
     this.method = payment && methods.includes(payment.method) ? payment.method : (methods[0] ?? 'card');
     if (outcome?.kind === 'succeeded' || session.status === 'complete') {
       this.view = { kind: 'success' };
-    } else if (session.status === 'expired') {
-      this.view = { kind: 'unavailable', message: t('error.expired') };
+    } else if (session.status === 'expired' || session.locked) {
+      this.view = { kind: 'unavailable', message: t(session.locked ? 'error.locked' : 'error.expired') };
     } else if (outcome?.kind === 'pix') {
       // Reloaded while a PIX code waits: show it again (with "new code" if its time ran out).
       this.#showPix(outcome);

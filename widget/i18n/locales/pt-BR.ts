@@ -65,6 +65,7 @@ const ptBR: Catalogue = {
   'error.server': 'Algo deu errado do nosso lado. Tente novamente em instantes.',
   'error.unavailable': 'Este formulário de pagamento não está disponível no momento. Entre em contato com a loja.',
   'error.expired': 'Esta página de pagamento expirou. Volte à loja e comece de novo.',
+  'error.locked': 'Muitas tentativas recusadas. Volte à loja e comece de novo.',
   'error.complete': 'Este pedido já foi pago.',
   'error.challenge_expired': 'A autenticação com o seu banco expirou. Tente novamente.',
   'error.challenge_canceled': 'A autenticação com o seu banco foi cancelada. Tente novamente.',
