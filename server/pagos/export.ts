@@ -53,12 +53,16 @@ interface Loaded {
 /** The payments `ids` as the export needs them (those that exist). */
 async function loadMany(db: Queryable, ids: readonly string[]): Promise<Map<string, Loaded>> {
   const rows = await db.query<{ id: string; payment: Loaded['payment']; session: Loaded['session']; three_ds: boolean; refunded: boolean; latest: boolean; transaction_export: string | null }>(
-    `SELECT p.id, to_jsonb(p) AS payment, to_jsonb(s) AS session,
+    // One payment at a time through its primary key (LATERAL … LIMIT 1, which the planner cannot
+    // flatten into a join): as a join on `p.id = ANY($1)`, the generic plan PostgreSQL keeps for a
+    // prepared statement, made while the tables were small, scanned payments, sessions and events.
+    `SELECT x.* FROM unnest($1::text[]) AS wanted(id), LATERAL (
+     SELECT p.id, to_jsonb(p) AS payment, to_jsonb(s) AS session,
             (SELECT status FROM outbox o WHERE o.topic = 'pagos.transaction' AND o.subject = p.id) AS transaction_export,
             NOT EXISTS (SELECT 1 FROM payments later WHERE later.session_id = p.session_id AND later.attempt > p.attempt) AS latest,
             (p.method = 'card' AND EXISTS (SELECT 1 FROM payment_events e WHERE e.payment_id = p.id AND e.to_status = 'requires_action')) AS three_ds,
             EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded') AS refunded
-       FROM payments p JOIN checkout_sessions s ON s.id = p.session_id WHERE p.id = ANY($1::text[])`,
+       FROM payments p JOIN checkout_sessions s ON s.id = p.session_id WHERE p.id = wanted.id LIMIT 1) x`,
     [ids],
   );
   return new Map(

@@ -109,6 +109,15 @@ async function openPostgres(options: DbOptions): Promise<Db> {
 }
 
 /**
+ * Starts a statement that is never prepared: PostgreSQL plans it for its values every time. For
+ * statements whose best plan depends on an array's length or on how big a table has grown, where
+ * a generic plan, made once for any values (and maybe while the table was empty), can scan the
+ * table for ever: the outbox worker's batch bookings. It costs a plan per run, so keep it to
+ * statements that run once per batch, not once per payment.
+ */
+export const PLAN_EACH_TIME = '/* plan each time */ ';
+
+/**
  * Statements sent as named prepared statements: each connection parses and plans a statement
  * once, then only binds and runs it. Under sustained load the parsing and planning of every
  * statement, not running it, was most of PostgreSQL's work (a payment's statements are few and
@@ -129,8 +138,9 @@ export function preparedStatements(limit = 500): (sql: string, params?: unknown[
   const names = new Map<string, string>();
   return (sql, params) => {
     let name = names.get(sql);
-    // Statements without parameters (DDL in migrations, BEGIN) are run once or cost nothing to plan.
-    if (name === undefined && params?.length && names.size < limit) {
+    // Statements without parameters (DDL in migrations, BEGIN) are run once or cost nothing to
+    // plan; those marked PLAN_EACH_TIME are planned for their values at every run.
+    if (name === undefined && params?.length && names.size < limit && !sql.startsWith(PLAN_EACH_TIME)) {
       name = `paykit_${names.size}`;
       names.set(sql, name);
     }
