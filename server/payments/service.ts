@@ -398,9 +398,9 @@ function insertPayment(from: 'locked' | 'values'): string {
 
 /**
  * Confirms a session: asks the provider what it must know first (a saved card, the surcharge),
- * reserves a payment attempt in one transaction (the session row is locked, and a unique index
- * allows one live payment per session), then calls the provider outside it and applies the
- * answer through the state machine.
+ * reserves a payment attempt under the session's row lock (one statement when the session is
+ * unchanged since it was read, else a transaction; a unique index allows one live payment per
+ * session), then calls the provider outside it and applies the answer through the state machine.
  */
 export async function confirmSession(
   deps: Deps,
