@@ -19,7 +19,8 @@
  * Processes: PostgreSQL (scripts/with-postgres.sh starts a throwaway one when DATABASE_URL is
  * unset: this script then runs itself under it, connected over its Unix socket, or TCP on
  * loopback with --tcp), the payment server (bench/soak-server.ts), the
- * provider simulators (bench/soak-sandbox.ts), the worker, and this one, the load generator.
+ * provider simulators and the Pagos simulator (bench/soak-sandbox.ts, twice), the worker, and this
+ * one, the load generator.
  * Everything writes into DATABASE_URL's database: give it a throwaway one.
  *
  * Paykit's overhead: the confirm's latency against the provider call made straight to the
@@ -123,18 +124,27 @@ async function start<T>(script: string, env: NodeJS.ProcessEnv, logFile: string,
   return { child, message };
 }
 
-/** CPU seconds a process has used (user + system), from /proc; null where there is no /proc. */
-function cpuSeconds(pid: number | undefined): number | null {
+/**
+ * CPU seconds a process has used (user + system), from /proc; null where there is no /proc. With
+ * `reaped`, the CPU of its children that have exited and been waited for is counted too.
+ */
+function cpuSeconds(pid: number | undefined, reaped = false): number | null {
   if (!pid) return null;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return (Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0)) / 100;
   } catch {
     return null;
   }
 }
 
-/** CPU seconds of the PostgreSQL server listening on `port` and all its backends, from /proc. */
+/**
+ * CPU seconds of the PostgreSQL server listening on `port` and all its backends, from /proc: the
+ * live ones, and those that have exited (a pool's connection closed when idle, an autovacuum
+ * worker), whose CPU the postmaster collected when it reaped them. (Counting the live processes
+ * alone at each end of the run lost every backend that exited in between: PostgreSQL's share at
+ * 150 payments/s read 12-21% of a core where a system-wide profile saw about 44%.)
+ */
 function postgresCpuSeconds(port: string): number | null {
   try {
     const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
@@ -147,7 +157,7 @@ function postgresCpuSeconds(port: string): number | null {
       }
     });
     if (!postmaster) return null;
-    let total = cpuSeconds(Number(postmaster)) ?? 0;
+    let total = cpuSeconds(Number(postmaster), true) ?? 0;
     for (const pid of pids) {
       try {
         if (/^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] === postmaster) total += cpuSeconds(Number(pid)) ?? 0;
@@ -220,8 +230,13 @@ async function soak(databaseUrl: string) {
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
   try {
-    const sandbox = await start<{ url: string }>('bench/soak-sandbox.ts', { ...process.env, ...credentials }, path.join(logs, 'sandbox.log'));
+    const sandbox = await start<{ url: string }>('bench/soak-sandbox.ts', { ...process.env, ...credentials, SOAK_SANDBOX: 'providers' }, path.join(logs, 'sandbox.log'));
     children.push(sandbox.child);
+    const pagos = await start<{ url: string }>('bench/soak-sandbox.ts', { ...process.env, ...credentials, SOAK_SANDBOX: 'pagos' }, path.join(logs, 'pagos.log'));
+    children.push(pagos.child);
+    // Pagos is another company's service, on its own machines in production: here it shares the
+    // two cores, so it takes what the payment path leaves, as the worker that feeds it does.
+    if (pagos.child.pid) setPriority(pagos.child.pid, 10);
     const sandboxUrl = sandbox.message.url;
     const serverEnv = {
       ...process.env,
@@ -231,7 +246,7 @@ async function soak(databaseUrl: string) {
       PAYAGENCY_BASE_URL: `${sandboxUrl}/payagency`,
       PAGOU_BASE_URL: `${sandboxUrl}/pagou`,
       PEPPER_BASE_URL: `${sandboxUrl}/pepper`,
-      PAGOS_BASE_URL: `${sandboxUrl}/pagos`,
+      PAGOS_BASE_URL: `${pagos.message.url}/pagos`,
       PAYKIT_WORKER: workerMode === 'separate' ? 'off' : 'on',
       // Every payment comes from this one address, far over the per-IP limit a buyer's browser has.
       PAYKIT_RATE_LIMIT: 'off',
@@ -319,7 +334,7 @@ async function soak(databaseUrl: string) {
 
     let cpuAtWarmup: { pids: (number | null)[]; machine: ReturnType<typeof machineCpu> } | null = null;
     const pgPort = new URL(databaseUrl).port || '5432';
-    const pids = () => [cpuSeconds(server.child.pid), cpuSeconds(sandbox.child.pid), cpuSeconds(worker?.pid), cpuSeconds(process.pid), postgresCpuSeconds(pgPort)];
+    const pids = () => [cpuSeconds(server.child.pid), cpuSeconds(sandbox.child.pid), cpuSeconds(worker?.pid), cpuSeconds(process.pid), postgresCpuSeconds(pgPort), cpuSeconds(pagos.child.pid)];
     let resetDone = false;
 
     // The arrival clock: every millisecond or so, start every payment that is due by now. The
@@ -338,7 +353,7 @@ async function soak(databaseUrl: string) {
         if (!resetDone && elapsed >= warmup) {
           resetDone = true;
           cpuAtWarmup = { pids: pids(), machine: machineCpu() };
-          void fetch(`${sandboxUrl}/soak/reset`, { method: 'POST' });
+          for (const url of [sandboxUrl, pagos.message.url]) void fetch(`${url}/soak/reset`, { method: 'POST' });
           server.child.send('reset');
         }
         const due = Math.min(total, Math.floor(arrivals(elapsed)) + 1);
@@ -360,6 +375,7 @@ async function soak(databaseUrl: string) {
     });
     const cpuAtEnd = { pids: pids(), machine: machineCpu() };
     const stats = (await (await fetch(`${sandboxUrl}/soak/stats`)).json()) as { handling: number[]; exports: number };
+    stats.exports = ((await (await fetch(`${pagos.message.url}/soak/stats`)).json()) as { exports: number }).exports;
     const loopDelay = await new Promise<{ p50: number; p99: number; max: number }>((resolve) => {
       server.child.once('message', (m) => resolve((m as { loopDelay: { p50: number; p99: number; max: number } }).loopDelay));
       server.child.send('loop-delay');
@@ -430,7 +446,7 @@ function report(run: {
     `| errors | ${errors.length + run.dropped} (${(((errors.length + run.dropped) / Math.max(1, measured.length + run.dropped)) * 100).toFixed(2)}%)${[...kinds].map(([k, n]) => `; ${k}: ${n}`).join('')}${run.dropped ? `; not sent (generator limit) or unanswered 35 s after the end: ${run.dropped}` : ''} |`,
     `| Pagos exports received by the sandbox during the window | ${run.exports} |`,
     `| outbox rows at the end (by state) | ${run.outbox.map((r) => `${r.status} ${r.n}`).join(', ') || 'none'} |`,
-    `| CPU (% of one core) server / PostgreSQL / simulators / worker / load generator; whole machine (all cores, other work included) | ${cpu(0)} / ${cpu(4)} / ${cpu(1)} / ${cpu(2)} / ${cpu(3)}; ${machine} busy |`,
+    `| CPU (% of one core) server / PostgreSQL / provider simulators / worker / Pagos simulator / load generator; whole machine (all cores, other work included) | ${cpu(0)} / ${cpu(4)} / ${cpu(1)} / ${cpu(2)} / ${cpu(5)} / ${cpu(3)}; ${machine} busy |`,
     `| payment server's event-loop delay p50 / p99 / max | ${ms(run.loopDelay.p50)} / ${ms(run.loopDelay.p99)} / ${ms(run.loopDelay.max)} |`,
     '',
     '| latency | p50 | p95 | p99 |',
