@@ -8,7 +8,10 @@
  * exports): under sustained load on two cores that was a fifth of a core at 200 payments/s.
  *
  * What it keeps of `fetch`, so callers and their tests see no difference:
- * - the answer is a standard `Response` (status, headers, `text()` / `json()`);
+ * - the answer is a `Response` (status, headers, `text()` / `json()` / `arrayBuffer()`, `body`,
+ *   `bodyUsed`), a subclass that keeps the bytes it read and builds no stream or `Headers` unless
+ *   asked: the standard one turned every answer into a web stream and read it back, a tenth of
+ *   the provider simulators' and the outbox worker's CPU under load;
  * - a network failure rejects with `TypeError('fetch failed')` whose `cause` is the system error
  *   (`cause.code`: ECONNREFUSED, ENOTFOUND, ECONNRESET…), which tells "never sent" from "in
  *   doubt" (providers/types.ts);
@@ -49,6 +52,89 @@ function bodyBytes(body: BodyInit | null | undefined): Buffer | undefined {
 /** Statuses whose `Response` may not have a body. */
 const NO_BODY = new Set([101, 204, 205, 304]);
 
+/**
+ * A `Response` whose body is already in memory: `text()`, `json()` and `arrayBuffer()` read the
+ * bytes directly (once, as a `Response` allows), and the headers become a `Headers` only when
+ * `headers` is read. Once `body` (a stream) is asked for, a standard `Response` over the same
+ * bytes takes over, with its own rules for streams.
+ */
+class BufferedResponse extends Response {
+  #bytes: Buffer | null;
+  #used = false;
+  #raw: http.IncomingHttpHeaders;
+  #headers: Headers | null = null;
+  #standard: Response | null = null;
+
+  constructor(bytes: Buffer | null, status: number, statusText: string, raw: http.IncomingHttpHeaders) {
+    super(null, { status, statusText });
+    this.#bytes = bytes;
+    this.#raw = raw;
+  }
+
+  override get headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(this.#raw)) {
+        if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+        else if (value !== undefined) headers.set(name, value);
+      }
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+
+  /** The standard `Response` over the bytes, from the first time `body` is read. */
+  #stream(): Response {
+    if (!this.#standard) {
+      if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+      this.#standard = new Response(this.#bytes === null ? null : new Uint8Array(this.#bytes), { status: this.status, statusText: this.statusText, headers: this.headers });
+    }
+    return this.#standard;
+  }
+
+  override get body(): Response['body'] {
+    return this.#bytes === null ? null : this.#stream().body;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#standard ? this.#standard.bodyUsed : this.#used;
+  }
+
+  #take(): Buffer {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    return this.#bytes ?? Buffer.alloc(0);
+  }
+
+  override async text(): Promise<string> {
+    return this.#standard ? this.#standard.text() : this.#take().toString('utf8');
+  }
+
+  override async json(): Promise<any> {
+    return this.#standard ? this.#standard.json() : JSON.parse(this.#take().toString('utf8'));
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    if (this.#standard) return this.#standard.arrayBuffer();
+    const bytes = this.#take();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  override async blob(): Promise<Blob> {
+    return this.#stream().blob();
+  }
+
+  override async formData(): Promise<FormData> {
+    return this.#stream().formData();
+  }
+
+  override clone(): Response {
+    if (this.#standard) return this.#standard.clone();
+    if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new BufferedResponse(this.#bytes, this.status, this.statusText, this.#raw);
+  }
+}
+
 export const httpFetch: typeof fetch = (input, init = {}) =>
   new Promise<Response>((resolve, reject) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -69,13 +155,8 @@ export const httpFetch: typeof fetch = (input, init = {}) =>
         settled = true;
         signal?.removeEventListener('abort', onAbort);
         const status = response.statusCode ?? 0;
-        const answerHeaders = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (Array.isArray(value)) for (const item of value) answerHeaders.append(name, item);
-          else if (value !== undefined) answerHeaders.set(name, value);
-        }
         try {
-          resolve(new Response(NO_BODY.has(status) ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage ?? '', headers: answerHeaders }));
+          resolve(new BufferedResponse(NO_BODY.has(status) ? null : Buffer.concat(chunks), status, response.statusMessage ?? '', response.headers));
         } catch (error) {
           reject(new TypeError('fetch failed', { cause: error }));
         }
