@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { describedQueryClass } from './described-query.ts';
 
 export interface Queryable {
   /** Runs one statement with `$1…` parameters and returns its rows. */
@@ -85,16 +86,22 @@ async function openPostgres(options: DbOptions): Promise<Db> {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });
   const prepared = preparedStatements();
+  const DescribedQuery = describedQueryClass(pg);
+  /** A named statement is described once per connection (described-query.ts); others as pg does. */
+  type Runner = { query(query: object, callback: (error: Error | undefined, result: { rows: unknown[] }) => void): unknown };
+  const run = <T>(on: Runner, sql: string, params?: unknown[]) =>
+    new Promise<T[]>((resolve, reject) => {
+      const config = prepared(sql, params);
+      on.query(config.name ? new DescribedQuery(config) : config, (error, result) => (error ? reject(error) : resolve(result.rows as T[])));
+    });
   return {
     kind: 'postgres',
-    async query(sql, params) {
-      return (await pool.query(prepared(sql, params))).rows;
-    },
+    query: (sql, params) => run(pool as unknown as Runner, sql, params),
     async transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: async (sql, params) => (await client.query(prepared(sql, params))).rows });
+        const result = await fn({ query: (sql, params) => run(client as unknown as Runner, sql, params) });
         await client.query('COMMIT');
         return result;
       } catch (error) {
