@@ -37,6 +37,15 @@ describe('client secrets', () => {
     assert.equal(tokens.size, 200);
     for (const token of tokens) assert.match(token, /^[0-9A-Za-z]{24}$/);
   });
+  it('random tokens stay distinct and evenly spread across many refills of the random pool', () => {
+    const tokens = Array.from({ length: 2000 }, () => randomToken(40));
+    assert.equal(new Set(tokens).size, tokens.length);
+    const counts = new Map<string, number>();
+    for (const char of tokens.join('')) counts.set(char, (counts.get(char) ?? 0) + 1);
+    assert.equal(counts.size, 62);
+    // 80,000 characters over 62: about 1290 each; a skewed byte mapping would push some far off.
+    for (const [char, n] of counts) assert.ok(n > 1100 && n < 1500, `${char} appeared ${n} times`);
+  });
 });
 
 describe('server-side card checks', () => {
