@@ -18,7 +18,11 @@ const VALUE_PATTERNS: [RegExp, string][] = [
   [/(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])/g, '[redacted-pan]'],
 ];
 
+/** Any of the patterns: one scan tells most strings (times, levels, paths) have nothing to redact. */
+const ANY_PATTERN = new RegExp(VALUE_PATTERNS.map(([pattern]) => `(?:${pattern.source})`).join('|'));
+
 export function redactString(value: string): string {
+  if (!ANY_PATTERN.test(value)) return value;
   let out = value;
   for (const [pattern, replacement] of VALUE_PATTERNS) out = out.replace(pattern, replacement);
   return out;

@@ -19,6 +19,19 @@ describe('log redaction', () => {
     for (const leak of ['4242', 'sk_test_abc', 'ABCDEFGHIJKLMNOP', 'xyz-_1', 'SECRETTOKEN123', '"123"']) assert.ok(!line.includes(leak), leak);
     assert.match(line, /cs_abc_secret_\[redacted\]/);
   });
+  it('redacts each kind of secret when it is the only one in the string', () => {
+    const cases: [string, string][] = [
+      ['key rk_live_Abc123', 'key rk_live_[redacted]'],
+      ['cs_Q1_secret_Zz-_9', 'cs_Q1_secret_[redacted]'],
+      ['GET /return/pay_7/Tok3n', 'GET /return/pay_7/[redacted]'],
+      ['/hooks/pagou/pay_7/Tok3n?x=1', '/hooks/pagou/pay_7/[redacted]?x=1'],
+      ['whsec_AbC', 'whsec_[redacted]'],
+      ['https://pay.example/i/pinv_AbC', 'https://pay.example/i/pinv_[redacted]'],
+      ['pan 4111-1111-1111-1111.', 'pan [redacted-pan].'],
+      ['4000000000003220', '[redacted-pan]'],
+    ];
+    for (const [input, expected] of cases) assert.equal(redactString(input), expected);
+  });
   it('leaves ordinary numbers alone', () => {
     assert.equal(redactString('amount 1500 took 12 ms, order 2024-11-01'), 'amount 1500 took 12 ms, order 2024-11-01');
   });
