@@ -29,7 +29,6 @@
  * which the simulator process records.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
 import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
@@ -37,6 +36,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { closeAll, postJson } from './soak-client.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -69,32 +69,9 @@ if (workerMode !== 'separate' && workerMode !== 'inline') throw new Error('--wor
 
 // --- the buyers' HTTP client -------------------------------------------------------------------
 
-// node:http with keep-alive, not fetch: the generator shares the two cores with what it measures,
-// and fetch costs it about twice the CPU per request.
-// `timeout`: idle connections are closed before the server's keep-alive timeout (its hint), so no
-// request goes out on one the server is closing (a reset, counted as an error).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512, timeout: 4000 });
-
-/** POSTs a JSON body; the status and the parsed answer. A TimeoutError after 30 s. */
-function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; json: unknown }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        try {
-          resolve({ status: response.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-        } catch (error) {
-          reject(error);
-        }
-      });
-      response.on('error', reject);
-    });
-    request.setTimeout(30_000, () => request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+// bench/soak-client.ts: JSON POSTs on keep-alive sockets, not fetch or node:http, whose CPU the
+// generator would take from what it measures on the same two cores.
+const post = postJson;
 
 // No database given: a throwaway PostgreSQL of the project's own, with this script inside it.
 if (!process.env.DATABASE_URL) {
@@ -107,6 +84,7 @@ if (!process.env.DATABASE_URL) {
   child.on('exit', (code) => process.exit(code ?? 1));
 } else {
   await soak(process.env.DATABASE_URL);
+  closeAll();
   // Keep-alive sockets to the stopped servers would keep the process up.
   process.exit(0);
 }
