@@ -95,7 +95,7 @@ export async function transitionRow(
          error_code = $6, error_message = $7, error_fields = $8::jsonb,
          updated_at = now()
        FROM old
-       WHERE p.id = old.id AND p.status = ANY($3::text[])
+       WHERE p.id = $1 AND old.id = $1 AND p.status = ANY($3::text[])
        RETURNING p.*, old.from_status
      ), event AS (
        INSERT INTO payment_events (payment_id, from_status, to_status, source, detail)
