@@ -36,7 +36,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { closeAll, postJson } from './soak-client.ts';
+// The buyers' HTTP client (bench/soak-client.ts): JSON POSTs on keep-alive sockets, not fetch or
+// node:http, whose CPU the generator would take from what it measures on the same two cores.
+import { closeAll, postJson as post } from './soak-client.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -66,12 +68,6 @@ const profile = process.argv.includes('--profile');
 if (!(rate > 0) || !(duration > 0)) throw new Error('--rate and --duration must be positive');
 if (provider !== 'payagency' && provider !== 'pepper') throw new Error('--provider: payagency or pepper');
 if (workerMode !== 'separate' && workerMode !== 'inline') throw new Error('--worker: separate or inline');
-
-// --- the buyers' HTTP client -------------------------------------------------------------------
-
-// bench/soak-client.ts: JSON POSTs on keep-alive sockets, not fetch or node:http, whose CPU the
-// generator would take from what it measures on the same two cores.
-const post = postJson;
 
 // No database given: a throwaway PostgreSQL of the project's own, with this script inside it.
 if (!process.env.DATABASE_URL) {
