@@ -29,7 +29,7 @@
  * which the simulator process records.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readdirSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -89,13 +89,23 @@ if (!process.env.DATABASE_URL) {
 
 async function start<T>(script: string, env: NodeJS.ProcessEnv, logFile: string, execArgv: string[] = []): Promise<{ child: ChildProcess; message: T }> {
   const log = openSync(logFile, 'a');
-  const child = fork(path.join(ROOT, script), [], { cwd: ROOT, env, execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', log, log, 'ipc'] });
+  const child = fork(path.join(ROOT, script), [], { cwd: ROOT, env, execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', log, log, 'ipc'], detached: true });
   const message = await new Promise<T>((resolve, reject) => {
     child.once('message', (m) => resolve(m as T));
     child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready; see ${logFile}`)));
   });
   child.removeAllListeners('exit');
   return { child, message };
+}
+
+/** Nice 10 for a background process: its own, and its session's (autogroup) where Linux has them. */
+function lowerPriority(pid: number) {
+  setPriority(pid, 10);
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, '10');
+  } catch {
+    // no autogroups here: the process's own nice is what counts
+  }
 }
 
 /**
@@ -210,7 +220,7 @@ async function soak(databaseUrl: string) {
     children.push(pagos.child);
     // Pagos is another company's service, on its own machines in production: here it shares the
     // two cores, so it takes what the payment path leaves, as the worker that feeds it does.
-    if (pagos.child.pid) setPriority(pagos.child.pid, 10);
+    if (pagos.child.pid) lowerPriority(pagos.child.pid);
     const sandboxUrl = sandbox.message.url;
     const serverEnv = {
       ...process.env,
@@ -235,11 +245,11 @@ async function soak(databaseUrl: string) {
     let worker: ChildProcess | undefined;
     if (workerMode === 'separate') {
       const log = openSync(path.join(logs, 'worker.log'), 'a');
-      worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: { ...serverEnv, PAYKIT_PUBLIC_URL: server.message.payUrl }, execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logs, 'worker')}`] : [])], stdio: ['ignore', log, log, 'ipc'] });
+      worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: { ...serverEnv, PAYKIT_PUBLIC_URL: server.message.payUrl }, execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logs, 'worker')}`] : [])], stdio: ['ignore', log, log, 'ipc'], detached: true });
       children.push(worker);
       // Background work yields to buyers when the CPU is short: the export catches up later, a
       // confirm cannot wait. (A deployment does the same with `nice` or its scheduler's weights.)
-      if (worker.pid) setPriority(worker.pid, 10);
+      if (worker.pid) lowerPriority(worker.pid);
     }
     const { payUrl, demoUrl, keys } = server.message;
     console.error(`soak: ${rate} payments/s for ${duration} s (${warmup} s warm-up), ${provider}, worker ${workerMode}; logs in ${logs}`);
