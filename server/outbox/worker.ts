@@ -45,7 +45,15 @@ export type HandlerResult =
 export type Handler = ((row: OutboxRow, db: Queryable) => Promise<HandlerResult>) & {
   prefetch?: (rows: readonly OutboxRow[], db: Queryable) => Promise<void>;
   bookTogether?: boolean;
+  /**
+   * Housekeeping the topic needs whether or not anything is due (webhooks: deleting old events):
+   * run by every worker before a pass, at most once per `SWEEP_EVERY_MS` of its clock. How many
+   * rows it removed.
+   */
+  sweep?: (db: Queryable) => Promise<number>;
 };
+
+const SWEEP_EVERY_MS = 10 * 60_000;
 
 export interface WorkerOptions {
   /** How long to sleep when nothing is due. */
@@ -175,7 +183,8 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
             [result.wake, row.subject],
           );
         }
-        break;      case 'retry': {
+        break;
+      case 'retry': {
         const failingFor = row.failing_since ? (settings.now?.() ?? Date.now()) - new Date(row.failing_since).getTime() : 0;
         if (failingFor >= settings.giveUpMs) {
           const error = `gave up after ${row.attempts + 1} attempts over ${Math.round(failingFor / 60_000)} minutes; last: ${result.error}`;
@@ -268,8 +277,26 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
     }
   }
 
+  const nextSweep = new Map<Topic, number>();
+  /** Each topic's housekeeping, when its turn has come (a failure is logged and tried at the next turn). */
+  async function sweep(): Promise<void> {
+    const at = settings.now?.() ?? Date.now();
+    for (const topic of topics) {
+      const handler = handlers[topic]!;
+      if (!handler.sweep || (nextSweep.get(topic) ?? 0) > at) continue;
+      nextSweep.set(topic, at + SWEEP_EVERY_MS);
+      try {
+        const removed = await handler.sweep(db);
+        if (removed) log.info('outbox sweep removed old rows', { topic, removed });
+      } catch (error) {
+        log.warn('outbox sweep failed; tried again at its next turn', { topic, error: String(error) });
+      }
+    }
+  }
+
   /** Claims and handles batches until nothing is due. */
   async function drain(): Promise<void> {
+    await sweep();
     do {
       again = false;
       for (;;) {

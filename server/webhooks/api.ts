@@ -26,6 +26,8 @@ interface EndpointRow {
   description: string | null;
   enabled_events: string[];
   status: 'enabled' | 'disabled';
+  disabled_reason: 'failing' | null;
+  failing_since: Date | null;
   secret_hint: string;
   previous_secret_expires_at: Date | null;
   created_at: Date;
@@ -48,6 +50,10 @@ export function endpointView(row: EndpointRow, now = Date.now()) {
     description: row.description,
     enabled_events: row.enabled_events,
     status: row.status,
+    /** 'failing': Paykit disabled it after 3 days without a 2xx; null: enabled, or disabled by the merchant. */
+    disabled_reason: row.status === 'disabled' ? row.disabled_reason : null,
+    /** Since when every attempt has failed (null: the last one got a 2xx). */
+    failing_since: iso(row.failing_since),
     /** The signing secret's last 4 characters (the secret itself is shown only once). */
     secret_hint: row.secret_hint,
     /** While the secret replaced by a rotation still signs too: until when. */
@@ -128,7 +134,11 @@ export async function updateEndpoint(deps: Deps, auth: MerchantAuth, id: string,
   return deps.db.transaction(async (tx) => {
     const current = await loadEndpoint(tx, auth, id, true);
     const [row] = await tx.query<EndpointRow>(
-      `UPDATE webhook_endpoints SET url = $2, enabled_events = $3, description = $4, status = $5, updated_at = now() WHERE id = $1 RETURNING *`,
+      // Enabled again (after Paykit or the merchant disabled it): a new start, 3 more days to fail.
+      `UPDATE webhook_endpoints SET url = $2, enabled_events = $3, description = $4, status = $5, updated_at = now(),
+              failing_since = CASE WHEN $5 = 'enabled' AND status = 'disabled' THEN NULL ELSE failing_since END,
+              disabled_reason = CASE WHEN $5 = 'enabled' THEN NULL ELSE disabled_reason END
+        WHERE id = $1 RETURNING *`,
       [
         current.id,
         input.url ?? current.url,

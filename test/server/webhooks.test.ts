@@ -571,12 +571,15 @@ describe('merchant webhooks: outages and giving up (simulated time)', () => {
       context.diagnostic(`webhook outage figure: ${JSON.stringify(figure)}`);
       // The backoff is capped at an hour, and a recovered endpoint gets its backlog at once.
       assert.ok(drained - recovered <= 3600_000 * 1.2, JSON.stringify(figure));
+      // An hour is not three days: still enabled, and no longer failing.
+      const read = (await api.get(`/v1/webhook_endpoints/${hook.id}`)).body;
+      assert.deepEqual([read.status, read.disabled_reason, read.failing_since], ['enabled', null, null]);
     } finally {
       await sim.stack.close();
     }
   });
 
-  it('an endpoint that never answers 2xx: retried for 3 days, then failed, shown with its attempts, and sent again by hand', async () => {
+  it('an endpoint that never answers 2xx: retried for 3 days, then failed and the endpoint disabled; enabled again, the delivery is sent by hand', async () => {
     const sim = await simulatedStack();
     try {
       const api = await merchant(sim.stack);
@@ -596,14 +599,103 @@ describe('merchant webhooks: outages and giving up (simulated time)', () => {
       assert.equal(delivery.last_response_status, 503);
       assert.equal((await deliveries(api, hook.id, '?status=failed')).length, 1);
       assert.equal((await deliveries(api, hook.id, '?status=pending')).length, 0);
-      // Fixed: the merchant sends it again by hand.
+      // Three days without a 2xx: Paykit disabled the endpoint, and says why and since when.
+      const disabled = (await api.get(`/v1/webhook_endpoints/${hook.id}`)).body;
+      assert.equal(disabled.status, 'disabled');
+      assert.equal(disabled.disabled_reason, 'failing');
+      assert.ok(Math.abs(new Date(disabled.failing_since).getTime() - started) < 60_000, disabled.failing_since);
+      assert.match(delivery.last_error ?? '', /503/);
+      // Nothing new reaches it, and nothing is sent by hand until the merchant enables it.
+      const attemptsBefore = r.received.length;
+      await api.pay('4242424242424242');
+      await sim.advanceTo(sim.now() + 3600_000);
+      assert.equal(r.received.length, attemptsBefore);
+      const refused = await api.post(`/v1/webhook_endpoints/${hook.id}/deliveries/${delivery.id}/redeliver`);
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error.code, 'webhook_endpoint_disabled');
+      // Fixed: the merchant enables it (a fresh start) and sends the delivery again by hand.
       r.state.respond = () => 200;
+      const enabled = (await api.post(`/v1/webhook_endpoints/${hook.id}`, { disabled: false })).body;
+      assert.deepEqual([enabled.status, enabled.disabled_reason, enabled.failing_since], ['enabled', null, null]);
       const again = await api.post(`/v1/webhook_endpoints/${hook.id}/deliveries/${delivery.id}/redeliver`);
       assert.equal(again.status, 200);
       await sim.advanceTo(sim.now());
       const [after] = await deliveries(api, hook.id);
       assert.equal(after.status, 'delivered');
       assert.equal(after.last_response_status, 200);
+    } finally {
+      await sim.stack.close();
+    }
+  });
+
+  it('failures that a 2xx interrupts never add up to three days: the endpoint stays enabled', async () => {
+    const sim = await simulatedStack();
+    try {
+      const api = await merchant(sim.stack);
+      let down = true;
+      const r = await openReceiver(() => (down ? 500 : 200));
+      const hook = await endpoint(api, r.url);
+      const started = sim.now();
+      // Down two days, up for one payment, down two more days: four days of failures in all.
+      for (const to of [2, 4]) {
+        down = true;
+        await api.pay('4242424242424242');
+        await sim.stack.outbox!.idle();
+        for (let due = await sim.nextDue(); due !== null && due < started + to * 86_400_000 - 3600_000; due = await sim.nextDue()) await sim.advanceTo(due);
+        down = false;
+        for (let due = await sim.nextDue(); due !== null; due = await sim.nextDue()) await sim.advanceTo(due);
+      }
+      const read = (await api.get(`/v1/webhook_endpoints/${hook.id}`)).body;
+      assert.deepEqual([read.status, read.disabled_reason, read.failing_since], ['enabled', null, null]);
+      const list = await deliveries(api, hook.id);
+      assert.ok(list.length >= 2 && list.every((d) => d.status === 'delivered'), JSON.stringify(list.map((d) => d.status)));
+    } finally {
+      await sim.stack.close();
+    }
+  });
+
+  it('events are kept 30 days, then deleted with their deliveries and attempts, except one still being retried', async () => {
+    const sim = await simulatedStack();
+    try {
+      const api = await merchant(sim.stack);
+      const r = await openReceiver(() => 200);
+      const hook = await endpoint(api, r.url);
+      for (let i = 0; i < 3; i += 1) await api.pay('4242424242424242');
+      await sim.stack.outbox!.idle();
+      const events = (await api.get('/v1/webhook_events?limit=100')).body.data as { id: string }[];
+      assert.ok(events.length >= 3, String(events.length));
+      const [kept, ...rest] = await deliveries(api, hook.id, '?limit=100');
+      const count = async (sql: string) => Number((await sim.stack.db.query<{ n: number }>(sql, [hook.id]))[0]!.n);
+      const attempts = () => count(`SELECT count(*)::int AS n FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1`);
+      const work = () => count(`SELECT count(*)::int AS n FROM outbox o JOIN webhook_deliveries d ON d.id = o.subject WHERE o.topic = 'merchant.webhook' AND d.endpoint_id = $1`);
+      assert.equal(await attempts(), events.length);
+      // 29 days on: all there.
+      await sim.advanceTo(sim.now() + 29 * 86_400_000);
+      assert.equal((await api.get('/v1/webhook_events?limit=100')).body.data.length, events.length);
+      // On day 30 one is redelivered by hand to an endpoint that now fails: it is still being retried.
+      r.state.respond = () => 503;
+      await sim.advanceTo(sim.now() + 86_400_000 - 60_000);
+      assert.equal((await api.post(`/v1/webhook_endpoints/${hook.id}/deliveries/${kept.id}/redeliver`)).status, 200);
+      // Past 30 days (and the sweep's 10 minutes): the others are gone, with their deliveries, attempts and outbox rows.
+      await sim.advanceTo(sim.now() + 11 * 60_000);
+      const left = (await api.get('/v1/webhook_events?limit=100')).body.data as { id: string }[];
+      assert.deepEqual(left.map((e) => e.id), [kept.event.id]);
+      assert.deepEqual((await deliveries(api, hook.id, '?limit=100')).map((d) => d.id), [kept.id]);
+      assert.equal(await work(), 1);
+      assert.ok(rest.length >= 2);
+      for (const gone of rest) assert.equal((await api.get(`/v1/webhook_events/${gone.event.id}`)).status, 404);
+      assert.ok((await attempts()) >= 2, 'the kept delivery keeps its attempts');
+      // Once it is delivered (or given up), its turn comes too.
+      r.state.respond = () => 200;
+      for (let due = await sim.nextDue(); due !== null; due = await sim.nextDue()) await sim.advanceTo(due);
+      await sim.advanceTo(sim.now() + 11 * 60_000);
+      assert.equal((await api.get('/v1/webhook_events?limit=100')).body.data.length, 0);
+      assert.equal(await work(), 0);
+      assert.equal(await attempts(), 0);
+      // And the endpoint still works for new events.
+      await api.pay('4242424242424242');
+      await sim.stack.outbox!.idle();
+      assert.ok((await api.get('/v1/webhook_events?limit=100')).body.data.length >= 1);
     } finally {
       await sim.stack.close();
     }
