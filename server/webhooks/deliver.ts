@@ -155,7 +155,8 @@ export function webhookHandlers(options: WebhookDeliveryOptions): Record<typeof 
       [row.subject, status, error?.slice(0, 500) ?? null, durationMs, new Date(startedAt), new Date(startedAt + durationMs)],
     );
     if (error === null) {
-      if (loaded.endpoint_failing_since) await db.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1`, [loaded.endpoint_id]);
+      // The streak is over (an endpoint a concurrent failure just disabled keeps when it began).
+      if (loaded.endpoint_failing_since) await db.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND status = 'enabled'`, [loaded.endpoint_id]);
       // Back from failing? The endpoint's other deliveries waiting out their backoff go now.
       // (Pending rows are few and indexed; this costs next to nothing when none fail.)
       await db.query(
@@ -166,8 +167,8 @@ export function webhookHandlers(options: WebhookDeliveryOptions): Record<typeof 
       );
       return { kind: 'delivered', status: status! };
     }
-    // The streak of failures goes on (or starts); one that has lasted `disableAfterMs` disables
-    // the endpoint, in the same statement, so two workers cannot disagree about it.
+    // The streak of failures starts, or goes on (no write); one that has lasted `disableAfterMs`
+    // disables the endpoint, under the row's lock, so two workers cannot both report it.
     const [endpoint] = await db.query<{ disabled_now: boolean }>(
       `WITH old AS (
          SELECT id, status, failing_since, status = 'enabled' AND COALESCE(failing_since, $2) <= $3 AS disable
@@ -177,7 +178,7 @@ export function webhookHandlers(options: WebhookDeliveryOptions): Record<typeof 
               status = CASE WHEN old.disable THEN 'disabled' ELSE e.status END,
               disabled_reason = CASE WHEN old.disable THEN 'failing' ELSE e.disabled_reason END,
               updated_at = CASE WHEN old.disable THEN now() ELSE e.updated_at END
-         FROM old WHERE e.id = $1 AND old.id = $1
+         FROM old WHERE e.id = $1 AND old.id = $1 AND (old.failing_since IS NULL OR old.disable)
        RETURNING old.disable AS disabled_now`,
       [loaded.endpoint_id, new Date(startedAt), new Date(startedAt - disableAfterMs)],
     );
