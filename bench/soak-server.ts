@@ -8,8 +8,11 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startStack } from '../server/stack.ts';
+import type { MerchantKeys } from '../server/merchants.ts';
 
-const stack = await startStack({ databaseUrl: process.env.DATABASE_URL! });
+// A second instance (--instances) serves the first one's merchant, with its keys.
+const merchant = process.env.SOAK_MERCHANT ? (JSON.parse(process.env.SOAK_MERCHANT) as MerchantKeys) : undefined;
+const stack = await startStack({ databaseUrl: process.env.DATABASE_URL!, ...(merchant ? { merchant } : {}) });
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 process.on('message', (message) => {

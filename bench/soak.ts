@@ -12,9 +12,11 @@
  * duration, at most 30 s; not counted; the rate ramps up over its first two thirds, --no-ramp
  * for the full rate from the start), --provider payagency|pepper (payagency),
  * --worker separate|inline (separate: the outbox worker, the Pagos export, runs in its own
- * process, server/worker.ts; inline: in the API process, as `npm start` does), --profile (the
- * payment server writes a V8 CPU profile, .cpuprofile, next to the logs, the worker in worker/: open it in Chrome's
- * DevTools, or `node bench/profile-top.ts FILE` for the functions that cost most).
+ * process, server/worker.ts; inline: in the API process, as `npm start` does), --instances N
+ * (payment servers on one database, default 1: each payment goes to the next in turn; their CPU
+ * is summed), --profile (the payment server writes a V8 CPU profile, .cpuprofile, next to the
+ * logs, the worker in worker/: open it in Chrome's DevTools, or `node bench/profile-top.ts FILE`
+ * for the functions that cost most).
  *
  * Processes: PostgreSQL (scripts/with-postgres.sh starts a throwaway one when DATABASE_URL is
  * unset: this script then runs itself under it, connected over its Unix socket, or TCP on
@@ -65,9 +67,11 @@ const warmup = flag('warmup') ? seconds(flag('warmup')!, 'warmup') : Math.min(30
 const provider = flag('provider') ?? 'payagency';
 const workerMode = flag('worker') ?? 'separate';
 const profile = process.argv.includes('--profile');
+const instances = Number(flag('instances') ?? 1);
 if (!(rate > 0) || !(duration > 0)) throw new Error('--rate and --duration must be positive');
 if (provider !== 'payagency' && provider !== 'pepper') throw new Error('--provider: payagency or pepper');
 if (workerMode !== 'separate' && workerMode !== 'inline') throw new Error('--worker: separate or inline');
+if (!Number.isInteger(instances) || instances < 1 || instances > 8) throw new Error('--instances: 1 to 8 payment servers');
 
 // No database given: a throwaway PostgreSQL of the project's own, with this script inside it.
 if (!process.env.DATABASE_URL) {
@@ -235,13 +239,22 @@ async function soak(databaseUrl: string) {
       // Every payment comes from this one address, far over the per-IP limit a buyer's browser has.
       PAYKIT_RATE_LIMIT: 'off',
     };
-    const server = await start<{ payUrl: string; demoUrl: string; keys: { secret: string; publishable: string } }>(
+    const server = await start<{ payUrl: string; demoUrl: string; keys: { secret: string; publishable: string; merchantId: string } }>(
       'bench/soak-server.ts',
       serverEnv,
       path.join(logs, 'server.log'),
       profile ? ['--cpu-prof', `--cpu-prof-dir=${logs}`] : [],
     );
     children.push(server.child);
+    // More instances of the API on the same database and merchant, as behind a load balancer: the
+    // generator sends each payment (its session and its confirm) to the next one in turn.
+    const servers = [server];
+    for (let i = 2; i <= instances; i += 1) {
+      const merchant = { merchantId: server.message.keys.merchantId, publishableKey: server.message.keys.publishable, secretKey: server.message.keys.secret };
+      const more = await start<typeof server.message>('bench/soak-server.ts', { ...serverEnv, SOAK_MERCHANT: JSON.stringify(merchant) }, path.join(logs, `server-${i}.log`));
+      children.push(more.child);
+      servers.push(more);
+    }
     let worker: ChildProcess | undefined;
     if (workerMode === 'separate') {
       const log = openSync(path.join(logs, 'worker.log'), 'a');
@@ -252,7 +265,7 @@ async function soak(databaseUrl: string) {
       if (worker.pid) lowerPriority(worker.pid);
     }
     const { payUrl, demoUrl, keys } = server.message;
-    console.error(`soak: ${rate} payments/s for ${duration} s (${warmup} s warm-up), ${provider}, worker ${workerMode}; logs in ${logs}`);
+    console.error(`soak: ${rate} payments/s for ${duration} s (${warmup} s warm-up), ${provider}, worker ${workerMode}, ${instances} payment server${instances > 1 ? 's' : ''}; logs in ${logs}`);
 
     const year = new Date().getUTCFullYear() + 3;
     const cardNumber = provider === 'pepper' ? '4111111111111111' : '4242424242424242';
@@ -278,7 +291,8 @@ async function soak(databaseUrl: string) {
     const began = performance.now();
     const now = () => (performance.now() - began) / 1000;
 
-    const payment = async (due: number) => {
+    const payUrls = servers.map((s) => s.message.payUrl);
+    const payment = async (due: number, payUrl: string) => {
       let createMs = NaN;
       let confirmMs = NaN;
       let error: string | null = null;
@@ -318,7 +332,17 @@ async function soak(databaseUrl: string) {
 
     let cpuAtWarmup: { pids: (number | null)[]; machine: ReturnType<typeof machineCpu> } | null = null;
     const pgPort = new URL(databaseUrl).port || '5432';
-    const pids = () => [cpuSeconds(server.child.pid), cpuSeconds(sandbox.child.pid), cpuSeconds(worker?.pid), cpuSeconds(process.pid), postgresCpuSeconds(pgPort), cpuSeconds(pagos.child.pid)];
+    /** All the payment servers' CPU together. */
+    const serverCpu = () => {
+      let total = 0;
+      for (const s of servers) {
+        const used = cpuSeconds(s.child.pid);
+        if (used === null) return null;
+        total += used;
+      }
+      return total;
+    };
+    const pids = () => [serverCpu(), cpuSeconds(sandbox.child.pid), cpuSeconds(worker?.pid), cpuSeconds(process.pid), postgresCpuSeconds(pgPort), cpuSeconds(pagos.child.pid)];
     let resetDone = false;
 
     // The arrival clock: every millisecond or so, start every payment that is due by now. The
@@ -338,7 +362,7 @@ async function soak(databaseUrl: string) {
           resetDone = true;
           cpuAtWarmup = { pids: pids(), machine: machineCpu() };
           for (const url of [sandboxUrl, pagos.message.url]) void fetch(`${url}/soak/reset`, { method: 'POST' });
-          server.child.send('reset');
+          for (const s of servers) s.child.send('reset');
         }
         const due = Math.min(total, Math.floor(arrivals(elapsed)) + 1);
         while (launched < due) {
@@ -347,7 +371,7 @@ async function soak(databaseUrl: string) {
             dropped += 1;
           } else {
             inFlight += 1;
-            void payment(at).finally(() => (inFlight -= 1));
+            void payment(at, payUrls[launched % payUrls.length]!).finally(() => (inFlight -= 1));
             if (provider === 'payagency' && launched % 10 === 0) void directCall(at);
           }
           launched += 1;
@@ -360,10 +384,17 @@ async function soak(databaseUrl: string) {
     const cpuAtEnd = { pids: pids(), machine: machineCpu() };
     const stats = (await (await fetch(`${sandboxUrl}/soak/stats`)).json()) as { handling: number[]; exports: number };
     stats.exports = ((await (await fetch(`${pagos.message.url}/soak/stats`)).json()) as { exports: number }).exports;
-    const loopDelay = await new Promise<{ p50: number; p99: number; max: number }>((resolve) => {
-      server.child.once('message', (m) => resolve((m as { loopDelay: { p50: number; p99: number; max: number } }).loopDelay));
-      server.child.send('loop-delay');
-    });
+    // The worst instance's event-loop delay.
+    const delays = await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<{ p50: number; p99: number; max: number }>((resolve) => {
+            s.child.once('message', (m) => resolve((m as { loopDelay: { p50: number; p99: number; max: number } }).loopDelay));
+            s.child.send('loop-delay');
+          }),
+      ),
+    );
+    const loopDelay = { p50: Math.max(...delays.map((d) => d.p50)), p99: Math.max(...delays.map((d) => d.p99)), max: Math.max(...delays.map((d) => d.max)) };
     // Let the payments in flight finish (their latency counts), then the export catch up a little.
     const drainUntil = Date.now() + 35_000;
     while (inFlight > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
@@ -422,7 +453,7 @@ function report(run: {
     : '—';
 
   const lines = [
-    `\n## Sustained load (PostgreSQL over ${/[?&]host=\//.test(process.env.DATABASE_URL ?? '') ? 'its Unix socket' : 'TCP'}, ${provider}, worker ${workerMode}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
+    `\n## Sustained load (PostgreSQL over ${/[?&]host=\//.test(process.env.DATABASE_URL ?? '') ? 'its Unix socket' : 'TCP'}, ${provider}, worker ${workerMode}${instances > 1 ? `, ${instances} payment servers` : ''}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
     '| figure | value |',
     '| --- | --- |',
     `| payments offered (open loop) | ${measured.length + run.dropped} (${rate}/s) |`,
