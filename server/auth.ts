@@ -13,7 +13,7 @@ export interface MerchantAuth {
   mode: 'test' | 'live';
   keyType: 'secret' | 'publishable';
   keyId: string;
-  allowedOrigins: string[];
+  allowedOrigins: readonly string[];
 }
 
 export type AuthEnv = { Variables: { auth: MerchantAuth } };
@@ -36,17 +36,49 @@ interface KeyRow {
   merchant_id: string;
   mode: 'test' | 'live';
   type: 'secret' | 'publishable';
-  allowed_origins: string[];
+  allowed_origins: readonly string[];
+}
+
+/**
+ * Keys change rarely and are read on every request: each process keeps a key it has found for
+ * KEY_CACHE_MS, which saves a statement on every call (two of a payment's seven). The cost is
+ * that a key revoked, or a publishable key's origins changed, by another process (or by hand in
+ * the database) takes up to that long to be seen here; a change through this process's API is
+ * seen at once (forgetKey). Keys not found are never kept, so a new key works at once.
+ */
+const KEY_CACHE_MS = 1000;
+const KEY_CACHE_SIZE = 10_000;
+const keyCaches = new WeakMap<Db, Map<string, { row: KeyRow; until: number }>>();
+
+function cacheOf(db: Db) {
+  let cache = keyCaches.get(db);
+  if (!cache) keyCaches.set(db, (cache = new Map()));
+  return cache;
+}
+
+/** Drops a key this process may be holding, after a change to it (see KEY_CACHE_MS). */
+export function forgetKey(db: Db, publishableKey: string): void {
+  cacheOf(db).delete(publishableKey);
 }
 
 async function findKey(db: Db, key: string): Promise<KeyRow | undefined> {
-  const column = key.startsWith('sk_') ? 'secret_hash' : 'publishable_key';
-  const value = key.startsWith('sk_') ? sha256(key) : key;
+  const secret = key.startsWith('sk_');
+  const value = secret ? sha256(key) : key;
+  const cache = cacheOf(db);
+  const now = performance.now();
+  const kept = cache.get(value);
+  if (kept && kept.until > now) return kept.row;
   const rows = await db.query<KeyRow>(
-    `SELECT id, merchant_id, mode, type, allowed_origins FROM api_keys WHERE ${column} = $1 AND revoked_at IS NULL`,
+    `SELECT id, merchant_id, mode, type, allowed_origins FROM api_keys WHERE ${secret ? 'secret_hash' : 'publishable_key'} = $1 AND revoked_at IS NULL`,
     [value],
   );
-  return rows[0];
+  cache.delete(value);
+  if (!rows[0]) return undefined;
+  // Frozen: every request that finds it in the cache shares it.
+  const row = Object.freeze({ ...rows[0], allowed_origins: Object.freeze([...rows[0].allowed_origins]) });
+  if (cache.size >= KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(value, { row, until: now + KEY_CACHE_MS });
+  return row;
 }
 
 const invalidKey = () => new ApiError(401, 'authentication_error', 'invalid_api_key', 'The API key provided is not valid.');
@@ -98,7 +130,7 @@ export function originAllowed(origin: string, allowed: readonly string[], selfOr
   return origin === selfOrigin || allowed.includes(origin) || allowed.includes('*');
 }
 
-function checkOrigin(c: Context, allowed: string[], selfOrigin: string) {
+function checkOrigin(c: Context, allowed: readonly string[], selfOrigin: string) {
   const origin = c.req.header('origin');
   const declared = c.req.header('x-paykit-parent-origin');
   if (origin === selfOrigin && declared === undefined) {

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { newId, randomToken, sha256 } from './crypto.ts';
 import type { Db } from './storage/db.ts';
+import { forgetKey } from './auth.ts';
 
 export interface MerchantKeys {
   merchantId: string;
@@ -34,6 +35,7 @@ export async function createMerchant(
 
 export async function setAllowedOrigins(db: Db, publishableKey: string, origins: string[]): Promise<boolean> {
   const rows = await db.query(`UPDATE api_keys SET allowed_origins = $2 WHERE publishable_key = $1 RETURNING id`, [publishableKey, origins]);
+  forgetKey(db, publishableKey);
   return rows.length > 0;
 }
 

@@ -1,7 +1,7 @@
 /** `/v1/publishable_keys` (secret key): which origins may embed the checkout with each key. */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { requireSecretKey, type AuthEnv } from '../auth.ts';
+import { forgetKey, requireSecretKey, type AuthEnv } from '../auth.ts';
 import { notFound } from '../errors.ts';
 import type { Deps } from '../payments/service.ts';
 import { parseJsonBody } from '../validation.ts';
@@ -30,6 +30,7 @@ export function keyRoutes(deps: Deps) {
       [c.req.param('key'), c.var.auth.merchantId, [...new Set(input.allowed_origins)]],
     );
     if (!rows[0]) throw notFound('publishable key', 'key');
+    forgetKey(deps.db, rows[0].publishable_key);
     return { status: 200, body: { object: 'publishable_key', key: rows[0].publishable_key, allowed_origins: rows[0].allowed_origins } };
   }));
   return app;

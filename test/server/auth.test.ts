@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { useTestStack, card } from './helpers.ts';
+import { createMerchant } from '../../server/merchants.ts';
+import { newId, randomToken, sha256 } from '../../server/crypto.ts';
 
 const t = useTestStack();
 
@@ -93,7 +95,11 @@ describe('keys and trust', () => {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
   });
 
-  it('lets the merchant change the allowed origins of a publishable key', async () => {
+  it('lets the merchant change the allowed origins of a publishable key, with effect at once', async () => {
+    const { body: before } = await t.api.createSession();
+    // Refused, and the key is now one this process has just read (server/auth.ts keeps it a second).
+    const refused = await t.api.request(`/v1/checkout/sessions/${before.id}`, { headers: t.api.publicHeaders(before.client_secret, { Origin: 'https://shop.example' }) });
+    assert.equal((await errorOf(refused)).error.code, 'origin_not_allowed');
     const update = await t.api.request(`/v1/publishable_keys/${t.stack.keys.publishable}`, {
       method: 'POST',
       headers: t.api.secretHeaders,
@@ -108,5 +114,31 @@ describe('keys and trust', () => {
     );
     assert.equal(bad.status, 400);
     assert.equal(bad.error.param, 'allowed_origins.0');
+  });
+
+  it('refuses a key revoked in the database within a second, and takes a key created at once', async () => {
+    const other = await createMerchant(t.stack.db, { name: 'Revoked shop' });
+    const create = async (key: string) => (await t.api.createSession({}, { Authorization: `Bearer ${key}` })).status;
+    // A key refused once is not remembered as unknown: created a moment later, it works.
+    const later = `sk_test_${randomToken(32)}`;
+    assert.equal(await create(later), 401);
+    await t.stack.db.query(`INSERT INTO api_keys (id, merchant_id, type, mode, secret_hash, hint) VALUES ($1, $2, 'secret', 'test', $3, 'xxxx')`, [
+      newId('key', 16),
+      other.merchantId,
+      sha256(later),
+    ]);
+    assert.equal(await create(later), 201);
+    assert.equal(await create(other.secretKey), 201);
+
+    await t.stack.db.query(`UPDATE api_keys SET revoked_at = now() WHERE merchant_id = $1`, [other.merchantId]);
+    const revokedAt = performance.now();
+    let status = 201;
+    while (status !== 401 && performance.now() - revokedAt < 5000) {
+      status = await create(other.secretKey);
+      if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(status, 401);
+    assert.ok(performance.now() - revokedAt < 1500, 'seen within the cache\'s second (and a scheduling margin)');
+    assert.equal(await create(later), 401);
   });
 });
