@@ -13,7 +13,7 @@
  *   loses nor repeats anything.
  */
 import { createHash } from 'node:crypto';
-import { PLAN_EACH_TIME, type Db, type Queryable } from '../storage/db.ts';
+import { ASYNC_COMMIT, PLAN_EACH_TIME, type Db, type Queryable } from '../storage/db.ts';
 import type { Logger } from '../log.ts';
 import type { OutboxRow, Topic } from './queue.ts';
 
@@ -149,12 +149,15 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
   const clock = () => (settings.now ? new Date(settings.now()) : null);
   const NOW = (param: number) => `COALESCE($${param}::timestamptz, now())`;
 
+  // The lease commits asynchronously (ASYNC_COMMIT): if the database crashes and loses it, the
+  // worker's connection is gone too, so its booking fails and the row stays due, as when the
+  // worker itself dies; a durable lease would only keep the row from the others for its length.
   async function claim(): Promise<OutboxRow[]> {
     return db.query<OutboxRow>(
       `UPDATE outbox o SET locked_until = ${NOW(4)} + make_interval(secs => $3::double precision / 1000)
          FROM (SELECT id FROM outbox
                 WHERE status = 'pending' AND run_after <= ${NOW(4)} AND (locked_until IS NULL OR locked_until < ${NOW(4)}) AND topic = ANY($1::text[])
-                ORDER BY run_after, id LIMIT $2 FOR UPDATE SKIP LOCKED) due
+                ORDER BY run_after, id LIMIT $2 FOR UPDATE SKIP LOCKED) due, ${ASYNC_COMMIT}
         WHERE o.id = due.id
         RETURNING o.*`,
       [topics, settings.batch, settings.leaseMs, clock()],
@@ -213,39 +216,45 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
   }
 
   /**
-   * Books many deliveries in one statement (and wakes what waited on them in one more): the
-   * export's two rows per payment would otherwise cost a booking each. A row whose version moved
-   * on during its send is only let go, as in `book`.
+   * Books many deliveries, and wakes what waited on them, in one statement: the export's two
+   * rows per payment would otherwise cost a booking each. A row whose version moved
+   * on during its send is only let go, as in `book`. Only `bookTogether` topics come here, whose
+   * repeat is harmless, so these commit asynchronously (ASYNC_COMMIT): a booking lost in a crash
+   * of the database is a repeat.
    */
   async function bookDelivered(done: { row: OutboxRow; result: Extract<HandlerResult, { kind: 'delivered' }> }[]): Promise<void> {
     if (done.length === 0) return;
+    // Booked and woken in one statement, so a crash can never keep the one and lose the other
+    // (an enrichment left waiting for a transaction already delivered). Planned for its arrays
+    // each time: prepared, PostgreSQL kept a generic plan made while the outbox was small, which
+    // scanned it whole, 2 to 3 ms a booking within a minute of load. A row woken is never one
+    // booked here (a statement may not change a row twice).
     const booked = await db.query<{ id: OutboxRow['id'] }>(
-      `${PLAN_EACH_TIME}UPDATE outbox o SET status = 'delivered', delivered_at = ${NOW(5)}, attempts = 0, failing_since = NULL, last_status = b.status,
-              last_error = NULL, sent_digest = COALESCE(b.digest, o.sent_digest), locked_until = NULL, updated_at = now()
-         FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::text[]) AS b(id, version, status, digest)
-        WHERE o.id = b.id AND o.version = b.version
-        RETURNING o.id`,
-      [done.map((d) => d.row.id), done.map((d) => d.row.version), done.map((d) => d.result.status ?? null), done.map((d) => d.result.digest ?? null), clock()],
+      `${PLAN_EACH_TIME}WITH booked AS (
+         UPDATE outbox o SET status = 'delivered', delivered_at = ${NOW(5)}, attempts = 0, failing_since = NULL, last_status = b.status,
+                last_error = NULL, sent_digest = COALESCE(b.digest, o.sent_digest), locked_until = NULL, updated_at = now()
+           FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::text[], $6::text[]) AS b(id, version, status, digest, wake), ${ASYNC_COMMIT}
+          WHERE o.id = b.id AND o.version = b.version
+          RETURNING o.id, o.subject, b.wake
+       ), woken AS (
+         UPDATE outbox w SET status = 'pending', version = w.version + 1, run_after = now(), updated_at = now()
+           FROM booked
+          WHERE booked.wake IS NOT NULL AND w.topic = ANY(string_to_array(booked.wake, ',')) AND w.subject = booked.subject
+            AND w.status IN ('waiting', 'pending') AND w.id NOT IN (SELECT id FROM booked)
+       )
+       SELECT id FROM booked`,
+      [
+        done.map((d) => d.row.id),
+        done.map((d) => d.row.version),
+        done.map((d) => d.result.status ?? null),
+        done.map((d) => d.result.digest ?? null),
+        clock(),
+        done.map((d) => (d.result.wake?.length ? d.result.wake.join(',') : null)),
+      ],
     );
     const ids = new Set(booked.map((b) => String(b.id)));
-    // Subjects to wake, by topic (one topic in practice: a transaction wakes its enrichment).
-    const wakes = new Map<Topic, string[]>();
-    for (const d of done) {
-      if (!ids.has(String(d.row.id))) continue;
-      for (const topic of d.result.wake ?? []) wakes.set(topic, [...(wakes.get(topic) ?? []), d.row.subject]);
-    }
-    for (const [topic, subjects] of wakes) {
-      // As in `book`: its own statement, a new version for what it wakes. (Both statements are
-      // planned for their arrays each time: prepared, PostgreSQL kept a generic plan made while
-      // the outbox was small, which scanned it whole, 2 to 3 ms a booking within a minute of load.)
-      await db.query(
-        `${PLAN_EACH_TIME}UPDATE outbox SET status = 'pending', version = version + 1, run_after = now(), updated_at = now()
-          WHERE topic = $1 AND subject = ANY($2::text[]) AND status IN ('waiting', 'pending')`,
-        [topic, subjects],
-      );
-    }
     const unbooked = done.filter((d) => !ids.has(String(d.row.id))).map((d) => d.row.id);
-    if (unbooked.length) await db.query(`${PLAN_EACH_TIME}UPDATE outbox SET locked_until = NULL WHERE id = ANY($1::bigint[])`, [unbooked]);
+    if (unbooked.length) await db.query(`${PLAN_EACH_TIME}UPDATE outbox SET locked_until = NULL FROM ${ASYNC_COMMIT} WHERE id = ANY($1::bigint[])`, [unbooked]);
   }
 
   /** Runs a row's handler; books its result unless it is a delivery to book with its batch (returned). */
