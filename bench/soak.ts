@@ -14,9 +14,9 @@
  * --worker separate|inline (separate: the outbox worker, the Pagos export, runs in its own
  * process, server/worker.ts; inline: in the API process, as `npm start` does), --instances N
  * (payment servers on one database, default 1: each payment goes to the next in turn; their CPU
- * is summed), --profile (the payment server writes a V8 CPU profile, .cpuprofile, next to the
- * logs, the worker in worker/: open it in Chrome's DevTools, or `node bench/profile-top.ts FILE`
- * for the functions that cost most).
+ * is summed), --profile (each process of ours writes a V8 CPU profile, .cpuprofile: the payment
+ * server next to the logs, the others in worker/, sandbox/, pagos/ and server-N/: open one in
+ * Chrome's DevTools, or `node bench/profile-top.ts FILE` for the functions that cost most).
  *
  * Processes: PostgreSQL (scripts/with-postgres.sh starts a throwaway one when DATABASE_URL is
  * unset: this script then runs itself under it, connected over its Unix socket, or TCP on
@@ -79,7 +79,13 @@ if (!process.env.DATABASE_URL) {
     stdio: 'inherit',
     cwd: ROOT,
     // The database on the same machine, reached as an application there would: its Unix socket.
-    env: { ...process.env, ...(process.argv.includes('--tcp') ? {} : { PAYKIT_PG_SOCKET: '1' }) },
+    // Durable as in production: with-postgres.sh turns fsync and synchronous commits off for the
+    // tests' speed, which would leave out of these figures the WAL flush every commit waits for.
+    env: {
+      ...process.env,
+      ...(process.argv.includes('--tcp') ? {} : { PAYKIT_PG_SOCKET: '1' }),
+      PAYKIT_PG_OPTIONS: `-c fsync=on -c synchronous_commit=on -c full_page_writes=on ${process.env.PAYKIT_PG_OPTIONS ?? ''}`,
+    },
   });
   child.on('exit', (code) => process.exit(code ?? 1));
 } else {
@@ -218,9 +224,10 @@ async function soak(databaseUrl: string) {
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
   try {
-    const sandbox = await start<{ url: string }>('bench/soak-sandbox.ts', { ...process.env, ...credentials, SOAK_SANDBOX: 'providers' }, path.join(logs, 'sandbox.log'));
+    const profiled = (dir: string) => (profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logs, dir)}`] : []);
+    const sandbox = await start<{ url: string }>('bench/soak-sandbox.ts', { ...process.env, ...credentials, SOAK_SANDBOX: 'providers' }, path.join(logs, 'sandbox.log'), profiled('sandbox'));
     children.push(sandbox.child);
-    const pagos = await start<{ url: string }>('bench/soak-sandbox.ts', { ...process.env, ...credentials, SOAK_SANDBOX: 'pagos' }, path.join(logs, 'pagos.log'));
+    const pagos = await start<{ url: string }>('bench/soak-sandbox.ts', { ...process.env, ...credentials, SOAK_SANDBOX: 'pagos' }, path.join(logs, 'pagos.log'), profiled('pagos'));
     children.push(pagos.child);
     // Pagos is another company's service, on its own machines in production: here it shares the
     // two cores, so it takes what the payment path leaves, as the worker that feeds it does.
@@ -243,7 +250,7 @@ async function soak(databaseUrl: string) {
       'bench/soak-server.ts',
       serverEnv,
       path.join(logs, 'server.log'),
-      profile ? ['--cpu-prof', `--cpu-prof-dir=${logs}`] : [],
+      profiled('.'),
     );
     children.push(server.child);
     // More instances of the API on the same database and merchant, as behind a load balancer: the
@@ -251,14 +258,14 @@ async function soak(databaseUrl: string) {
     const servers = [server];
     for (let i = 2; i <= instances; i += 1) {
       const merchant = { merchantId: server.message.keys.merchantId, publishableKey: server.message.keys.publishable, secretKey: server.message.keys.secret };
-      const more = await start<typeof server.message>('bench/soak-server.ts', { ...serverEnv, SOAK_MERCHANT: JSON.stringify(merchant) }, path.join(logs, `server-${i}.log`));
+      const more = await start<typeof server.message>('bench/soak-server.ts', { ...serverEnv, SOAK_MERCHANT: JSON.stringify(merchant) }, path.join(logs, `server-${i}.log`), profiled(`server-${i}`));
       children.push(more.child);
       servers.push(more);
     }
     let worker: ChildProcess | undefined;
     if (workerMode === 'separate') {
       const log = openSync(path.join(logs, 'worker.log'), 'a');
-      worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: { ...serverEnv, PAYKIT_PUBLIC_URL: server.message.payUrl }, execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logs, 'worker')}`] : [])], stdio: ['ignore', log, log, 'ipc'], detached: true });
+      worker = fork(path.join(ROOT, 'server/worker.ts'), [], { cwd: ROOT, env: { ...serverEnv, PAYKIT_PUBLIC_URL: server.message.payUrl }, execArgv: ['--import', 'tsx', ...profiled('worker')], stdio: ['ignore', log, log, 'ipc'], detached: true });
       children.push(worker);
       // Background work yields to buyers when the CPU is short: the export catches up later, a
       // confirm cannot wait. (A deployment does the same with `nice` or its scheduler's weights.)
