@@ -13,7 +13,9 @@
 # PAYKIT_PG_DB (database name, default paykit_test), PAYKIT_PG_PORT (default: a free port),
 # PAYKIT_PG_OPTIONS (more server settings, e.g. "-c shared_preload_libraries=pg_stat_statements"
 # to see which statements cost most under load), PAYKIT_PG_SOCKET (set: DATABASE_URL connects
-# over the server's Unix socket instead of TCP on loopback).
+# over the server's Unix socket instead of TCP on loopback), PAYKIT_PG_DURABLE (set: fsync and
+# synchronous commits on, as in production; the tests leave them off, see below),
+# PAYKIT_PG_KEEP_LOG (a file to copy the server's log to when it stops).
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -83,6 +85,7 @@ cleanup() {
       pg pg_ctl -D "$PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
     log "stopped PostgreSQL"
   fi
+  if [ -n "${PAYKIT_PG_KEEP_LOG:-}" ] && [ -f "$PG_LOG" ]; then cp "$PG_LOG" "$PAYKIT_PG_KEEP_LOG" || true; fi
   rm -rf "$PG_TMP"
   exit "$status"
 }
@@ -99,12 +102,18 @@ pg initdb -D "$PG_DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C --no
   exit 1
 }
 
+# The tests' data is thrown away, so by default it is not flushed to disk (fsync, synchronous
+# commits and full-page writes off: much faster). Figures that stand for production (the soak,
+# the bench) set PAYKIT_PG_DURABLE=1: PostgreSQL's own durable defaults, every commit flushed.
+DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ -n "${PAYKIT_PG_DURABLE:-}" ] && DURABILITY=""
+
 # A port can be taken between picking it and binding it: try a few.
 for attempt in 1 2 3 4 5; do
   PORT=${PAYKIT_PG_PORT:-$(free_port)}
-  # Throwaway data: durability off, loopback only, socket in the temp folder.
+  # Throwaway data: durability off (unless PAYKIT_PG_DURABLE), loopback only, socket in the temp folder.
   if pg pg_ctl -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -s \
-    -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$PG_TMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PAYKIT_PG_OPTIONS:-}" \
+    -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$PG_TMP $DURABILITY ${PAYKIT_PG_OPTIONS:-}" \
     start; then
     started=true
     break
@@ -134,7 +143,7 @@ if [ -n "${PAYKIT_PG_SOCKET:-}" ]; then
 else
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/$DB"
 fi
-log "$("$PG_BIN/postgres" --version) on 127.0.0.1:$PORT, data in $PG_TMP; DATABASE_URL=$DATABASE_URL"
+log "$("$PG_BIN/postgres" --version) on 127.0.0.1:$PORT, data in $PG_TMP ($([ -n "$DURABILITY" ] && echo "durability off: test settings" || echo durable)); DATABASE_URL=$DATABASE_URL"
 
 set +e
 "$@"
