@@ -6,8 +6,10 @@
  * 2. Server overhead: the latency of creating a session and confirming it with a card through
  *    Paykit (HTTP, auth, validation, database, provider call), against the same provider call
  *    made straight to the simulator. Sequential requests on loopback after a warm-up; p50/p99.
- *    Runs on the embedded database, or on PostgreSQL when DATABASE_URL is set
- *    (`bash scripts/with-postgres.sh npm run bench`).
+ *    Runs on the embedded database, or on PostgreSQL when DATABASE_URL is set: for the README,
+ *    a durable one as in production (`PAYKIT_PG_DURABLE=1 PAYKIT_PG_OPTIONS="-c wal_compression=lz4"
+ *    bash scripts/with-postgres.sh npm run bench`; without PAYKIT_PG_DURABLE its commits are not
+ *    flushed to disk, which flatters every figure).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
