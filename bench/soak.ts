@@ -355,6 +355,22 @@ async function soak(databaseUrl: string) {
     };
     const pids = () => [serverCpu(), cpuSeconds(sandbox.child.pid), cpuSeconds(worker?.pid), cpuSeconds(process.pid), postgresCpuSeconds(pgPort), cpuSeconds(pagos.child.pid)];
     let resetDone = false;
+    // PostgreSQL's WAL counters (pg_stat_wal) and checkpoints over the measured window: what each
+    // payment costs the disk, and how much of that is full-page images after a checkpoint.
+    const walClient = new pg.Client({ connectionString: databaseUrl });
+    await walClient.connect();
+    const walAt = async (): Promise<WalSnapshot | null> => {
+      try {
+        const { rows } = await walClient.query<WalSnapshot>(
+          `SELECT w.wal_bytes::float8 AS bytes, w.wal_fpi::float8 AS fpi, b.checkpoints_timed + b.checkpoints_req AS checkpoints, b.buffers_checkpoint::float8 AS written
+             FROM pg_stat_wal w, pg_stat_bgwriter b`,
+        );
+        return rows[0] ?? null;
+      } catch {
+        return null; // PostgreSQL before 14 has no pg_stat_wal
+      }
+    };
+    let walAtWarmup: Promise<WalSnapshot | null> = Promise.resolve(null);
 
     // The arrival clock: every millisecond or so, start every payment that is due by now. The
     // rate ramps up linearly over the first two thirds of the warm-up (unless --no-ramp), as
@@ -372,6 +388,7 @@ async function soak(databaseUrl: string) {
         if (!resetDone && elapsed >= warmup) {
           resetDone = true;
           cpuAtWarmup = { pids: pids(), machine: machineCpu() };
+          walAtWarmup = walAt();
           for (const url of [sandboxUrl, pagos.message.url]) void fetch(`${url}/soak/reset`, { method: 'POST' });
           for (const s of servers) s.child.send('reset');
         }
@@ -393,8 +410,11 @@ async function soak(databaseUrl: string) {
       tick();
     });
     const cpuAtEnd = { pids: pids(), machine: machineCpu() };
-    const stats = (await (await fetch(`${sandboxUrl}/soak/stats`)).json()) as { handling: number[]; exports: number };
-    stats.exports = ((await (await fetch(`${pagos.message.url}/soak/stats`)).json()) as { exports: number }).exports;
+    const [walFrom, walTo] = [await walAtWarmup, await walAt()];
+    await walClient.end();
+    const wal = walFrom && walTo ? { bytes: walTo.bytes - walFrom.bytes, fpi: walTo.fpi - walFrom.fpi, checkpoints: walTo.checkpoints - walFrom.checkpoints, written: walTo.written - walFrom.written } : null;
+    const handled = (await (await fetch(`${sandboxUrl}/soak/stats`)).json()) as { handling: number[]; exports: number };
+    handled.exports = ((await (await fetch(`${pagos.message.url}/soak/stats`)).json()) as { exports: number }).exports;
     // The worst instance's event-loop delay.
     const delays = await Promise.all(
       servers.map(
@@ -416,10 +436,17 @@ async function soak(databaseUrl: string) {
     await client.end();
 
     // Payments still unanswered after the drain count as errors (their samples never came).
-    report({ samples, direct, handling: stats.handling, exports: stats.exports, dropped: dropped + inFlight, cpuAtWarmup, cpuAtEnd, outbox, logs, loopDelay });
+    report({ samples, direct, handling: handled.handling, exports: handled.exports, dropped: dropped + inFlight, cpuAtWarmup, cpuAtEnd, outbox, logs, loopDelay, wal });
   } finally {
     await stopAll();
   }
+}
+
+interface WalSnapshot {
+  bytes: number;
+  fpi: number;
+  checkpoints: number;
+  written: number;
 }
 
 // --- the report -----------------------------------------------------------------------------
@@ -435,6 +462,7 @@ function report(run: {
   outbox: { status: string; n: number }[];
   logs: string;
   loopDelay: { p50: number; p99: number; max: number };
+  wal: WalSnapshot | null;
 }) {
   const measured = run.samples.filter((s) => s.due >= warmup);
   const window = duration - warmup;
@@ -473,6 +501,7 @@ function report(run: {
     `| Pagos exports received by the sandbox during the window | ${run.exports} |`,
     `| outbox rows at the end (by state) | ${run.outbox.map((r) => `${r.status} ${r.n}`).join(', ') || 'none'} |`,
     `| CPU (% of one core) server / PostgreSQL / provider simulators / worker / Pagos simulator / load generator; whole machine (all cores, other work included) | ${cpu(0)} / ${cpu(4)} / ${cpu(1)} / ${cpu(2)} / ${cpu(5)} / ${cpu(3)}; ${machine} busy |`,
+    `| PostgreSQL's WAL during the window: per payment; full-page images; checkpoints (buffers they wrote) | ${run.wal ? `${(run.wal.bytes / 1024 / Math.max(1, measured.length)).toFixed(1)} KiB; ${run.wal.fpi} (${((run.wal.fpi / Math.max(1, measured.length))).toFixed(2)} per payment); ${run.wal.checkpoints} (${run.wal.written})` : '—'} |`,
     `| payment server's event-loop delay p50 / p99 / max | ${ms(run.loopDelay.p50)} / ${ms(run.loopDelay.p99)} / ${ms(run.loopDelay.max)} |`,
     '',
     '| latency | p50 | p95 | p99 |',
