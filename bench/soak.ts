@@ -356,14 +356,15 @@ async function soak(databaseUrl: string) {
     const pids = () => [serverCpu(), cpuSeconds(sandbox.child.pid), cpuSeconds(worker?.pid), cpuSeconds(process.pid), postgresCpuSeconds(pgPort), cpuSeconds(pagos.child.pid)];
     let resetDone = false;
     // PostgreSQL's WAL counters (pg_stat_wal) and checkpoints over the measured window: what each
-    // payment costs the disk, and how much of that is full-page images after a checkpoint.
+    // payment costs the disk, and how much of that is full-page images after a checkpoint. And the
+    // connections opened (pg_stat_database.sessions): each is a backend forked and caches refilled.
     const walClient = new pg.Client({ connectionString: databaseUrl });
     await walClient.connect();
     const walAt = async (): Promise<WalSnapshot | null> => {
       try {
         const { rows } = await walClient.query<WalSnapshot>(
-          `SELECT w.wal_bytes::float8 AS bytes, w.wal_fpi::float8 AS fpi, b.checkpoints_timed + b.checkpoints_req AS checkpoints, b.buffers_checkpoint::float8 AS written
-             FROM pg_stat_wal w, pg_stat_bgwriter b`,
+          `SELECT w.wal_bytes::float8 AS bytes, w.wal_fpi::float8 AS fpi, b.checkpoints_timed + b.checkpoints_req AS checkpoints, b.buffers_checkpoint::float8 AS written, d.sessions::float8 AS sessions
+             FROM pg_stat_wal w, pg_stat_bgwriter b, pg_stat_database d WHERE d.datname = current_database()`,
         );
         return rows[0] ?? null;
       } catch {
@@ -412,7 +413,7 @@ async function soak(databaseUrl: string) {
     const cpuAtEnd = { pids: pids(), machine: machineCpu() };
     const [walFrom, walTo] = [await walAtWarmup, await walAt()];
     await walClient.end();
-    const wal = walFrom && walTo ? { bytes: walTo.bytes - walFrom.bytes, fpi: walTo.fpi - walFrom.fpi, checkpoints: walTo.checkpoints - walFrom.checkpoints, written: walTo.written - walFrom.written } : null;
+    const wal = walFrom && walTo ? { bytes: walTo.bytes - walFrom.bytes, fpi: walTo.fpi - walFrom.fpi, checkpoints: walTo.checkpoints - walFrom.checkpoints, written: walTo.written - walFrom.written, sessions: walTo.sessions - walFrom.sessions } : null;
     const handled = (await (await fetch(`${sandboxUrl}/soak/stats`)).json()) as { handling: number[]; exports: number };
     handled.exports = ((await (await fetch(`${pagos.message.url}/soak/stats`)).json()) as { exports: number }).exports;
     // The worst instance's event-loop delay.
@@ -447,6 +448,7 @@ interface WalSnapshot {
   fpi: number;
   checkpoints: number;
   written: number;
+  sessions: number;
 }
 
 // --- the report -----------------------------------------------------------------------------
@@ -502,6 +504,7 @@ function report(run: {
     `| outbox rows at the end (by state) | ${run.outbox.map((r) => `${r.status} ${r.n}`).join(', ') || 'none'} |`,
     `| CPU (% of one core) server / PostgreSQL / provider simulators / worker / Pagos simulator / load generator; whole machine (all cores, other work included) | ${cpu(0)} / ${cpu(4)} / ${cpu(1)} / ${cpu(2)} / ${cpu(5)} / ${cpu(3)}; ${machine} busy |`,
     `| PostgreSQL's WAL during the window: per payment; full-page images; checkpoints (buffers they wrote) | ${run.wal ? `${(run.wal.bytes / 1024 / Math.max(1, measured.length)).toFixed(1)} KiB; ${run.wal.fpi} (${((run.wal.fpi / Math.max(1, measured.length))).toFixed(2)} per payment); ${run.wal.checkpoints} (${run.wal.written})` : '—'} |`,
+    `| connections opened to PostgreSQL during the window (every process) | ${run.wal ? run.wal.sessions : '—'} |`,
     `| payment server's event-loop delay p50 / p99 / max | ${ms(run.loopDelay.p50)} / ${ms(run.loopDelay.p99)} / ${ms(run.loopDelay.max)} |`,
     '',
     '| latency | p50 | p95 | p99 |',
