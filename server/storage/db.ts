@@ -79,6 +79,10 @@ async function openPostgres(options: DbOptions): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    // Connections stay open once made (pg's default closes one idle for 10 s). Under load a burst
+    // then reopened them: a backend forked, its caches empty, every named statement parsed and
+    // described again, all while a payment waited, and at the moment the server was busiest.
+    idleTimeoutMillis: 0,
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
