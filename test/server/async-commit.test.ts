@@ -6,13 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { ASYNC_COMMIT, openDb, type Db } from '../../server/storage/db.ts';
+import { ASYNC_COMMIT, type Db } from '../../server/storage/db.ts';
+import { openTestDb } from './helpers.ts';
 
 describe('ASYNC_COMMIT', () => {
   let db: Db;
   before(async () => {
-    db = await openDb({ ...(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolSize: 1 } : {}), schema: `t_${randomBytes(6).toString('hex')}` });
+    db = await openTestDb();
     await db.query(`CREATE TABLE counted (id int PRIMARY KEY, n int NOT NULL)`);
     await db.query(`INSERT INTO counted VALUES (1, 0)`);
     // Durable, as production runs (the tests' throwaway PostgreSQL turns it off server-wide).

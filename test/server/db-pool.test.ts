@@ -5,15 +5,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { openDb, type Db } from '../../server/storage/db.ts';
+import { testSchema } from './helpers.ts';
 
 const url = process.env.DATABASE_URL;
 
 describe('the PostgreSQL pool', { skip: url ? false : 'PostgreSQL only: set DATABASE_URL' }, () => {
   let db: Db;
   before(async () => {
-    db = await openDb({ url: url!, poolSize: 3, schema: `t_${randomBytes(6).toString('hex')}` });
+    db = await openDb({ url: url!, poolSize: 3, schema: testSchema() });
   });
   after(() => db?.close());
 

@@ -6,9 +6,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDb, type Db } from '../../server/storage/db.ts';
+import { testSchema } from './helpers.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 const skip = databaseUrl ? false : 'needs DATABASE_URL (run with bash scripts/with-postgres.sh)';
@@ -17,7 +17,7 @@ describe('statements described once per connection', { skip }, () => {
   let db: Db;
   before(async () => {
     // One connection, so every run after the first uses the kept description.
-    db = await openDb({ url: databaseUrl!, schema: `t_${randomBytes(6).toString('hex')}`, poolSize: 1 });
+    db = await openDb({ url: databaseUrl!, schema: testSchema(), poolSize: 1 });
     await db.query(`CREATE TABLE described (id text PRIMARY KEY, amount bigint, at timestamptz, data jsonb, tags text[], note text)`);
   });
   after(() => db?.close());

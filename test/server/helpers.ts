@@ -7,13 +7,29 @@
 import { randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
 import { startStack, type Stack, type StackOptions } from '../../server/stack.ts';
+import { openDb, type Db } from '../../server/storage/db.ts';
+
+/** A schema of its own for a test on the shared PostgreSQL: a random name. */
+export function testSchema(): string {
+  return `t_${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * A database for a test that works on the database alone: PostgreSQL at DATABASE_URL (on one
+ * connection unless told, so what a statement set is seen by the next), else PGlite in memory;
+ * in a schema of its own either way.
+ */
+export function openTestDb(poolSize = 1): Promise<Db> {
+  const url = process.env.DATABASE_URL;
+  return openDb({ ...(url ? { url, poolSize } : {}), schema: testSchema() });
+}
 
 export async function startTestStack(options: Partial<StackOptions> = {}): Promise<Stack> {
   const url = process.env.DATABASE_URL;
   return startStack({
     quiet: true,
     settleAfterMs: 0,
-    ...(url ? { databaseUrl: url, schema: `t_${randomBytes(6).toString('hex')}` } : {}),
+    ...(url ? { databaseUrl: url, schema: testSchema() } : {}),
     ...options,
   });
 }

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { newId } from '../../server/crypto.ts';
-import { openDb, type Db } from '../../server/storage/db.ts';
+import type { Db } from '../../server/storage/db.ts';
+import { openTestDb } from './helpers.ts';
 
 /** `count` ids of `prefix`, each made in a later millisecond than the one before. */
 function idsOverTime(prefix: string, count: number): string[] {
@@ -56,7 +57,7 @@ describe('ids', () => {
   describe('in the database', () => {
     let db: Db;
     before(async () => {
-      db = await openDb({ ...(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolSize: 1 } : {}), schema: `t_${randomBytes(6).toString('hex')}` });
+      db = await openTestDb();
       await db.query(`CREATE TABLE made (id text PRIMARY KEY)`);
     });
     after(() => db?.close());

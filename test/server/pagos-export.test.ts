@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { card, client, eventually, startTestStack, useTestStack } from './helpers.ts';
+import { card, client, eventually, startTestStack, testSchema, useTestStack } from './helpers.ts';
 import { createPagosSimulator, type PagosSimulator } from '../../server/simulators/pagos/app.ts';
 import type { Stack } from '../../server/stack.ts';
 import { createMerchant } from '../../server/merchants.ts';
@@ -232,7 +232,7 @@ describe('Pagos export: refusals, the operator, restarts', () => {
   const shared = () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'paykit-pagos-'));
     folders.push(dataDir);
-    return { dataDir, schema: `t_${randomBytes(6).toString('hex')}` };
+    return { dataDir, schema: testSchema() };
   };
 
   for (const [name, answer] of [['400', 400], ['401 (a wrong key)', 401], ['403 (a read-only key)', 403]] as const) {

@@ -14,7 +14,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { card, client, eventually, invoiceBody, startTestStack, useTestStack } from './helpers.ts';
+import { card, client, eventually, invoiceBody, startTestStack, testSchema, useTestStack } from './helpers.ts';
 import type { Stack } from '../../server/stack.ts';
 import { createMerchant } from '../../server/merchants.ts';
 import { verifyWebhook } from '../../server/webhooks/verify.ts';
@@ -713,7 +713,7 @@ describe('merchant webhooks: exactly once across a restart and with two workers'
   it('a restart in the middle of a backlog: each event id received exactly once', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'paykit-webhooks-'));
     folders.push(dataDir);
-    const db = { dataDir, schema: `t_${randomBytes(6).toString('hex')}` };
+    const db = { dataDir, schema: testSchema() };
     const r = await openReceiver(async () => {
       await new Promise((resolve) => setTimeout(resolve, 15));
       return 200;
