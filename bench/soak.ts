@@ -11,8 +11,11 @@
  * Flags: --rate N (payments/s, 200), --duration 10m|20s|N seconds (10m), --warmup (10% of the
  * duration, at most 30 s; not counted; the rate ramps up over its first two thirds, --no-ramp
  * for the full rate from the start), --provider payagency|pepper (payagency),
- * --worker separate|inline (separate: the outbox worker, the Pagos export, runs in its own
- * process, server/worker.ts; inline: in the API process, as `npm start` does), --instances N
+ * --worker separate|inline|none (separate: the outbox worker, the Pagos export, runs in its own
+ * process, server/worker.ts; inline: in the API process, as `npm start` does; none: no worker,
+ * the outbox only fills, to see what the export costs the payments), --floor (bench/soak-floor.ts
+ * in place of Paykit: the same round trips to PostgreSQL and the provider with no code of
+ * Paykit's, and no worker: the floor under the figures on this machine), --instances N
  * (payment servers on one database, default 1: each payment goes to the next in turn; their CPU
  * is summed), --profile (each process of ours writes a V8 CPU profile, .cpuprofile: the payment
  * server next to the logs, the others in worker/, sandbox/, pagos/ and server-N/: open one in
@@ -65,12 +68,15 @@ const rate = Number(flag('rate') ?? 200);
 const duration = seconds(flag('duration') ?? '10m', 'duration');
 const warmup = flag('warmup') ? seconds(flag('warmup')!, 'warmup') : Math.min(30, duration * 0.1);
 const provider = flag('provider') ?? 'payagency';
-const workerMode = flag('worker') ?? 'separate';
+const floor = process.argv.includes('--floor');
+// The floor has no outbox: nothing for a worker to do.
+const workerMode = floor ? 'none' : (flag('worker') ?? 'separate');
 const profile = process.argv.includes('--profile');
 const instances = Number(flag('instances') ?? 1);
 if (!(rate > 0) || !(duration > 0)) throw new Error('--rate and --duration must be positive');
 if (provider !== 'payagency' && provider !== 'pepper') throw new Error('--provider: payagency or pepper');
-if (workerMode !== 'separate' && workerMode !== 'inline') throw new Error('--worker: separate or inline');
+if (floor && provider !== 'payagency') throw new Error("--floor calls PayAgency's simulator only: leave out --provider");
+if (workerMode !== 'separate' && workerMode !== 'inline' && workerMode !== 'none') throw new Error('--worker: separate, inline or none');
 if (!Number.isInteger(instances) || instances < 1 || instances > 8) throw new Error('--instances: 1 to 8 payment servers');
 
 // No database given: a throwaway PostgreSQL of the project's own, with this script inside it.
@@ -246,12 +252,12 @@ async function soak(databaseUrl: string) {
       PAGOU_BASE_URL: `${sandboxUrl}/pagou`,
       PEPPER_BASE_URL: `${sandboxUrl}/pepper`,
       PAGOS_BASE_URL: `${pagos.message.url}/pagos`,
-      PAYKIT_WORKER: workerMode === 'separate' ? 'off' : 'on',
+      PAYKIT_WORKER: workerMode === 'inline' ? 'on' : 'off',
       // Every payment comes from this one address, far over the per-IP limit a buyer's browser has.
       PAYKIT_RATE_LIMIT: 'off',
     };
     const server = await start<{ payUrl: string; demoUrl: string; keys: { secret: string; publishable: string; merchantId: string } }>(
-      'bench/soak-server.ts',
+      floor ? 'bench/soak-floor.ts' : 'bench/soak-server.ts',
       serverEnv,
       path.join(logs, 'server.log'),
       profiled('.'),
@@ -433,7 +439,7 @@ async function soak(databaseUrl: string) {
 
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    const outbox = (await client.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status`)).rows;
+    const outbox = floor ? [] : (await client.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status`)).rows;
     await client.end();
 
     // Payments still unanswered after the drain count as errors (their samples never came).
@@ -494,7 +500,7 @@ function report(run: {
     : '—';
 
   const lines = [
-    `\n## Sustained load (PostgreSQL over ${/[?&]host=\//.test(process.env.DATABASE_URL ?? '') ? 'its Unix socket' : 'TCP'}, ${provider}, worker ${workerMode}${instances > 1 ? `, ${instances} payment servers` : ''}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
+    `\n## Sustained load${floor ? ', the floor (bench/soak-floor.ts, not Paykit)' : ''} (PostgreSQL over ${/[?&]host=\//.test(process.env.DATABASE_URL ?? '') ? 'its Unix socket' : 'TCP'}, ${provider}, worker ${workerMode}${instances > 1 ? `, ${instances} payment servers` : ''}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
     '| figure | value |',
     '| --- | --- |',
     `| payments offered (open loop) | ${measured.length + run.dropped} (${rate}/s) |`,
