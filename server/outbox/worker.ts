@@ -23,13 +23,26 @@ export type HandlerResult =
    * It arrived (or had already: Pagos's 409). `digest`: of the body sent, so the same content is
    * not sent again. `wake`: topics of the same subject that were waiting for this one (due now).
    */
-  | { kind: 'delivered'; status?: number; digest?: string; wake?: readonly Topic[] }
+  | { kind: 'delivered'; status?: number; digest?: string; wake?: readonly Topic[]; along?: readonly Along[] }
   /** A failure worth retrying (network, 5xx, a timeout); `afterMs` overrides the backoff (Retry-After). */
   | { kind: 'retry'; status?: number | null; error: string; afterMs?: number }
   /** A refusal that retrying cannot fix; kept for the operator with the reason. */
   | { kind: 'park'; status?: number | null; error: string }
   /** Nothing to send until the subject changes again (or another topic's delivery wakes it). */
   | { kind: 'wait'; reason: string };
+
+/**
+ * A row of the same subject that a delivery sent in the same pass (the Pagos transaction takes its
+ * enrichment along): booked delivered with it, if it is still `waiting` at `version` (the version
+ * the handler read). A change since then left it at another version: it is woken (`wake`) and goes
+ * as usual, with the new content. Only for `bookTogether` topics.
+ */
+export interface Along {
+  topic: Topic;
+  version: number;
+  status?: number;
+  digest?: string;
+}
 
 /**
  * Handles one row; `db` is the worker's (its queries are rationed, see `dbConcurrency`).
@@ -229,6 +242,9 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
     // each time: prepared, PostgreSQL kept a generic plan made while the outbox was small, which
     // scanned it whole, 2 to 3 ms a booking within a minute of load. A row woken is never one
     // booked here (a statement may not change a row twice).
+    // Rows sent along (`Along`) are booked only with the row they went with, and only at the
+    // version their handler read; the rest of what a delivery wakes is woken.
+    const along = done.flatMap((d) => (d.result.along ?? []).map((a) => ({ ...a, with: d.row.id })));
     const booked = await db.query<{ id: OutboxRow['id'] }>(
       `${PLAN_EACH_TIME}WITH booked AS (
          UPDATE outbox o SET status = 'delivered', delivered_at = ${NOW(5)}, attempts = 0, failing_since = NULL, last_status = b.status,
@@ -236,11 +252,18 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
            FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::text[], $6::text[]) AS b(id, version, status, digest, wake), ${ASYNC_COMMIT}
           WHERE o.id = b.id AND o.version = b.version
           RETURNING o.id, o.subject, b.wake
+       ), along AS (
+         UPDATE outbox a SET status = 'delivered', delivered_at = ${NOW(5)}, attempts = 0, failing_since = NULL, last_status = x.status,
+                last_error = NULL, sent_digest = COALESCE(x.digest, a.sent_digest), updated_at = now()
+           FROM unnest($7::bigint[], $8::text[], $9::integer[], $10::integer[], $11::text[]) AS x(with_id, topic, version, status, digest)
+           JOIN booked ON booked.id = x.with_id
+          WHERE a.topic = x.topic AND a.subject = booked.subject AND a.version = x.version AND a.status = 'waiting'
+          RETURNING a.id
        ), woken AS (
          UPDATE outbox w SET status = 'pending', version = w.version + 1, run_after = now(), updated_at = now()
            FROM booked
           WHERE booked.wake IS NOT NULL AND w.topic = ANY(string_to_array(booked.wake, ',')) AND w.subject = booked.subject
-            AND w.status IN ('waiting', 'pending') AND w.id NOT IN (SELECT id FROM booked)
+            AND w.status IN ('waiting', 'pending') AND w.id NOT IN (SELECT id FROM booked) AND w.id NOT IN (SELECT id FROM along)
        )
        SELECT id FROM booked`,
       [
@@ -250,6 +273,11 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
         done.map((d) => d.result.digest ?? null),
         clock(),
         done.map((d) => (d.result.wake?.length ? d.result.wake.join(',') : null)),
+        along.map((a) => a.with),
+        along.map((a) => a.topic),
+        along.map((a) => a.version),
+        along.map((a) => a.status ?? null),
+        along.map((a) => a.digest ?? null),
       ],
     );
     const ids = new Set(booked.map((b) => String(b.id)));

@@ -11,14 +11,15 @@
  *   with the reason, never retried by themselves;
  * - network errors, time-outs, 408, 429 (after its Retry-After) and 5xx: retried with backoff.
  *
- * The enrichment of a payment is sent only after its transaction arrived (the transaction's
- * delivery wakes it), so Pagos always has the transaction it names (the 7-day enrichment window
- * then never matters), and never for a payment older than Pagos's 45-day eligibility window.
+ * The enrichment of a payment is sent only after its transaction arrived (right after it, in the
+ * same pass of the worker, or woken by its delivery), so Pagos always has the transaction it
+ * names (the 7-day enrichment window then never matters), and never for a payment older than
+ * Pagos's 45-day eligibility window.
  */
 import type { Queryable } from '../storage/db.ts';
 import type { PaymentRow, SessionRow } from '../payments/rows.ts';
 import { WAITING_FOR_TRANSACTION, type OutboxRow, type Topic } from '../outbox/queue.ts';
-import { digestOf, type Handler, type HandlerResult } from '../outbox/worker.ts';
+import { digestOf, type Along, type Handler, type HandlerResult } from '../outbox/worker.ts';
 import { providerOrderId } from '../payments/service.ts';
 import { pagosTransaction } from './mapping.ts';
 import { enrichmentMetadata } from './enrichment.ts';
@@ -48,17 +49,21 @@ interface Loaded {
   latest: boolean;
   /** Where the payment's transaction export stands (its enrichment waits for `delivered`). */
   transactionExport: string | null;
+  /** Its enrichment's export row, which its transaction's delivery takes along when it waits. */
+  enrichmentExport: { version: number; status: string; digest: string | null } | null;
 }
 
 /** The payments `ids` as the export needs them (those that exist). */
 async function loadMany(db: Queryable, ids: readonly string[]): Promise<Map<string, Loaded>> {
-  const rows = await db.query<{ id: string; payment: Loaded['payment']; session: Loaded['session']; three_ds: boolean; refunded: boolean; latest: boolean; transaction_export: string | null }>(
+  const rows = await db.query<{ id: string; payment: Loaded['payment']; session: Loaded['session']; three_ds: boolean; refunded: boolean; latest: boolean; transaction_export: string | null; enrichment_export: Loaded['enrichmentExport'] }>(
     // One payment at a time through its primary key (LATERAL … LIMIT 1, which the planner cannot
     // flatten into a join): as a join on `p.id = ANY($1)`, the generic plan PostgreSQL keeps for a
     // prepared statement, made while the tables were small, scanned payments, sessions and events.
     `SELECT x.* FROM unnest($1::text[]) AS wanted(id), LATERAL (
      SELECT p.id, to_jsonb(p) AS payment, to_jsonb(s) AS session,
             (SELECT status FROM outbox o WHERE o.topic = 'pagos.transaction' AND o.subject = p.id) AS transaction_export,
+            (SELECT jsonb_build_object('version', o.version, 'status', o.status, 'digest', o.sent_digest)
+               FROM outbox o WHERE o.topic = 'pagos.enrichment' AND o.subject = p.id) AS enrichment_export,
             NOT EXISTS (SELECT 1 FROM payments later WHERE later.session_id = p.session_id AND later.attempt > p.attempt) AS latest,
             (p.method = 'card' AND EXISTS (SELECT 1 FROM payment_events e WHERE e.payment_id = p.id AND e.to_status = 'requires_action')) AS three_ds,
             EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded') AS refunded
@@ -68,7 +73,10 @@ async function loadMany(db: Queryable, ids: readonly string[]): Promise<Map<stri
   return new Map(
     rows.map((row) => [
       row.id,
-      { payment: row.payment, session: row.session, threeDsAttempted: row.three_ds, refunded: row.refunded, latest: row.latest, transactionExport: row.transaction_export },
+      {
+        payment: row.payment, session: row.session, threeDsAttempted: row.three_ds, refunded: row.refunded, latest: row.latest,
+        transactionExport: row.transaction_export, enrichmentExport: row.enrichment_export,
+      },
     ]),
   );
 }
@@ -160,27 +168,9 @@ export function pagosHandlers(deps: { pagos: PagosConfig }) {
   const transactions = batchLoader();
   const enrichments = batchLoader();
 
-  const transaction: Handler = async (row: OutboxRow, db: Queryable) => {
-    const loaded = await transactions.load(db, row.subject);
-    if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
-    if (unanswered(loaded.payment)) return { kind: 'wait', reason: 'the provider has not answered for this payment yet' };
-    const body = pagosTransaction(loaded.payment, loaded.session, { threeDsAttempted: loaded.threeDsAttempted, refunded: loaded.refunded });
-    if (body.object_id.length > ID_MAX) return { kind: 'park', error: `object_id is longer than ${ID_MAX} characters` };
-    if (row.sent_digest && row.sent_digest === digestOf(body)) return { kind: 'delivered', wake: ENRICHMENT };
-    const result = await send(`${base}/transactions`, { 'x-api-key': deps.pagos.apiKey }, body, timeoutMs, (status) => (status >= 200 && status < 300) || status === 409);
-    // Its enrichment waits for it (below): now it can go.
-    return result.kind === 'delivered' ? { ...result, wake: ENRICHMENT } : result;
-  };
-
-  const enrichment: Handler = async (row: OutboxRow, db: Queryable) => {
-    const loaded = await enrichments.load(db, row.subject);
-    if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
+  /** The enrichment request for a payment whose transaction Pagos has, or why there is none to send. */
+  const enrichmentRequest = (loaded: Loaded): { body: { transaction_id: string; order_id: string; metadata: Record<string, unknown> } } | HandlerResult => {
     const { payment, session } = loaded;
-    // The transaction first: once it is delivered, its delivery wakes this row. (Waiting, not
-    // polling, so an outage of Pagos costs no queries while the transaction backs off.)
-    if (loaded.transactionExport !== 'delivered' || unanswered(payment)) {
-      return { kind: 'wait', reason: `${WAITING_FOR_TRANSACTION} (${loaded.transactionExport ?? 'not queued'})` };
-    }
     if (outsideEligibility(payment.created_at)) {
       return { kind: 'wait', reason: `not sent: the payment is older than Pagos's ${ELIGIBILITY_DAYS}-day enrichment eligibility window` };
     }
@@ -190,8 +180,56 @@ export function pagosHandlers(deps: { pagos: PagosConfig }) {
       metadata: enrichmentMetadata(payment, session, loaded.latest),
     };
     if (body.transaction_id.length > ID_MAX || body.order_id.length > ID_MAX) return { kind: 'park', error: `an identifier is longer than ${ID_MAX} characters` };
-    if (row.sent_digest && row.sent_digest === digestOf(body)) return { kind: 'delivered' };
-    return send(`${base}/v1/transactions/enrichment`, { Authorization: `Bearer ${deps.pagos.apiKey}` }, body, timeoutMs, (status) => status >= 200 && status < 300);
+    return { body };
+  };
+
+  const sendEnrichment = (body: unknown) =>
+    send(`${base}/v1/transactions/enrichment`, { Authorization: `Bearer ${deps.pagos.apiKey}` }, body, timeoutMs, (status) => status >= 200 && status < 300);
+
+  /**
+   * The enrichment, right after its transaction arrived, when its row waits for it: one pass of
+   * the worker for both, instead of waking the row for a claim, a read and a booking of its own.
+   * Null when it is not sent here (not waiting, nothing to send, or the send failed): then the
+   * transaction's delivery wakes the row, which goes as usual.
+   */
+  const enrichmentAlong = async (loaded: Loaded): Promise<Along | null> => {
+    const row = loaded.enrichmentExport;
+    if (row?.status !== 'waiting') return null;
+    const request = enrichmentRequest(loaded);
+    if (!('body' in request)) return null;
+    const digest = digestOf(request.body);
+    if (row.digest === digest) return { topic: 'pagos.enrichment', version: row.version };
+    const result = await sendEnrichment(request.body);
+    return result.kind === 'delivered' ? { topic: 'pagos.enrichment', version: row.version, ...(result.status ? { status: result.status } : {}), digest } : null;
+  };
+
+  const transaction: Handler = async (row: OutboxRow, db: Queryable) => {
+    const loaded = await transactions.load(db, row.subject);
+    if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
+    if (unanswered(loaded.payment)) return { kind: 'wait', reason: 'the provider has not answered for this payment yet' };
+    const body = pagosTransaction(loaded.payment, loaded.session, { threeDsAttempted: loaded.threeDsAttempted, refunded: loaded.refunded });
+    if (body.object_id.length > ID_MAX) return { kind: 'park', error: `object_id is longer than ${ID_MAX} characters` };
+    const result: HandlerResult = row.sent_digest && row.sent_digest === digestOf(body)
+      ? { kind: 'delivered' }
+      : await send(`${base}/transactions`, { 'x-api-key': deps.pagos.apiKey }, body, timeoutMs, (status) => (status >= 200 && status < 300) || status === 409);
+    if (result.kind !== 'delivered') return result;
+    // Its enrichment waits for it (below): now it can go, with it if it can.
+    const along = await enrichmentAlong(loaded);
+    return { ...result, wake: ENRICHMENT, ...(along ? { along: [along] } : {}) };
+  };
+
+  const enrichment: Handler = async (row: OutboxRow, db: Queryable) => {
+    const loaded = await enrichments.load(db, row.subject);
+    if (!loaded) return { kind: 'park', error: `payment ${row.subject} not found` };
+    // The transaction first: once it is delivered, its delivery takes this row along or wakes it.
+    // (Waiting, not polling, so an outage of Pagos costs no queries while the transaction backs off.)
+    if (loaded.transactionExport !== 'delivered' || unanswered(loaded.payment)) {
+      return { kind: 'wait', reason: `${WAITING_FOR_TRANSACTION} (${loaded.transactionExport ?? 'not queued'})` };
+    }
+    const request = enrichmentRequest(loaded);
+    if (!('body' in request)) return request;
+    if (row.sent_digest && row.sent_digest === digestOf(request.body)) return { kind: 'delivered' };
+    return sendEnrichment(request.body);
   };
 
   // Reads and bookings batched: a repeat after a crash is harmless (Pagos answers a repeated

@@ -1,7 +1,7 @@
 /**
  * The outbox worker on the real database (PGlite, or PostgreSQL with DATABASE_URL), with handlers
  * of the test's own: a change during a send is sent again, several workers never handle a row
- * twice, a delivery wakes the rows waiting for it.
+ * twice, a delivery wakes the rows waiting for it or takes them along.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,6 +136,38 @@ describe('outbox worker', () => {
         assert.equal(row.sent_digest, `d-${row.version}`);
       }
       assert.equal((await rowOf('pagos.enrichment', waker)).status, 'delivered');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a row taken along is booked with the delivery it went with; one changed since its handler read it is woken and goes again', async () => {
+    const [kept, changed] = [subject(), subject()];
+    const enriched: string[] = [];
+    const transaction: Handler = async (row) => {
+      if (row.subject !== kept && row.subject !== changed) return { kind: 'delivered' };
+      const { version } = await rowOf('pagos.enrichment', row.subject);
+      // A change that leaves the enrichment waiting, made after its version was read.
+      if (row.subject === changed) await t.stack.db.query(`UPDATE outbox SET version = version + 1 WHERE topic = 'pagos.enrichment' AND subject = $1`, [changed]);
+      return { kind: 'delivered', status: 200, wake: ['pagos.enrichment'], along: [{ topic: 'pagos.enrichment', version, status: 201, digest: `along-${version}` }] };
+    };
+    transaction.bookTogether = true;
+    const enrichment: Handler = async (row) => {
+      enriched.push(`${row.subject}@${row.version}`);
+      return { kind: 'delivered', status: 202 };
+    };
+    enrichment.bookTogether = true;
+    for (const id of [kept, changed]) await enqueue(t.stack.db, ['pagos.transaction', 'pagos.enrichment'], id, t.stack.keys.merchantId);
+    const running = worker({ 'pagos.transaction': transaction, 'pagos.enrichment': enrichment });
+    try {
+      await eventually(async () => (await rowOf('pagos.enrichment', changed)).status === 'delivered');
+      await running.idle();
+      const along = await rowOf('pagos.enrichment', kept);
+      assert.deepEqual([along.status, along.version, along.last_status, along.sent_digest, along.locked_until], ['delivered', 1, 201, 'along-1', null]);
+      // The changed one: version 2 by the change, 3 by the wake; sent by its own handler.
+      assert.deepEqual(enriched, [`${changed}@3`]);
+      const woken = await rowOf('pagos.enrichment', changed);
+      assert.deepEqual([woken.status, woken.version, woken.last_status], ['delivered', 3, 202]);
     } finally {
       await running.close();
     }

@@ -84,6 +84,21 @@ describe('Pagos export: what arrives', () => {
     assert.deepEqual(applied.applied_metadata, metadata, 'Pagos applied it to the transaction');
   });
 
+  it('the enrichment goes in the same pass as its transaction: its row is never woken for a pass of its own', async () => {
+    const { payment } = await pepperCard(t.stack, '4111111111111111');
+    const { reference, enrichments } = await delivered(t.stack, t.stack.pagos, payment.id);
+    assert.equal(enrichments.length, 1);
+    const rows = await t.stack.db.query<{ topic: string; version: number; last_status: number }>(
+      `SELECT topic, version, last_status FROM outbox WHERE subject = $1 ORDER BY topic`,
+      [payment.id],
+    );
+    // A wake would have made it version 2 (and a claim, a read and a booking of its own).
+    assert.deepEqual(rows.map((r) => [r.topic, r.version, r.last_status]), [['pagos.enrichment', 1, 201], ['pagos.transaction', 1, 200]]);
+    const names = (body: unknown) => [(body as { object_id?: string } | null)?.object_id, (body as { transaction_id?: string } | null)?.transaction_id].includes(reference);
+    const paths = t.stack.pagos.received.filter((r) => names(r.body)).map((r) => r.path);
+    assert.deepEqual(paths, ['/pagos/transactions', '/pagos/v1/transactions/enrichment']);
+  });
+
   it('a PayAgency card and a Pepper ACH debit', async () => {
     const api = t.api;
     const paid = await api.pay('4242424242424242', { provider: 'payagency' });
