@@ -73,6 +73,13 @@ export interface WorkerOptions {
   pollMs: number;
   /** Rows claimed (and sent concurrently) at a time. */
   batch: number;
+  /**
+   * After a batch short of full (the backlog is done), how long to let new rows gather before the
+   * next claim (at most `pollMs`). Under load rows arrive all the time: claiming them as they come
+   * cost a claim, a read and a booking for every two or three rows; gathered, one of each serves
+   * a batch. Rows wait that much longer to go.
+   */
+  gatherMs: number;
   leaseMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -95,7 +102,8 @@ export interface WorkerOptions {
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   pollMs: 500,
-  batch: 16,
+  batch: 32,
+  gatherMs: 100,
   leaseMs: 60_000,
   backoffBaseMs: 1000,
   backoffMaxMs: 3600_000,
@@ -350,8 +358,25 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
         }
         const together = (await Promise.all(handled)).filter((done) => done !== null);
         await bookDelivered(together);
+        if (rows.length < settings.batch) await gather();
       }
     } while (again && !closed);
+  }
+
+  let endGather: (() => void) | null = null;
+  /** Waits `gatherMs` (at most `pollMs`), or until `close()`. */
+  function gather(): Promise<void> {
+    const ms = Math.min(settings.gatherMs, settings.pollMs);
+    if (ms <= 0 || closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        endGather = null;
+        resolve();
+      }
+      endGather = done;
+    });
   }
 
   function schedule(delay: number): void {
@@ -393,6 +418,7 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      endGather?.();
       await running;
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];
