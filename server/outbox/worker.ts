@@ -248,10 +248,10 @@ export function startOutboxWorker(deps: { db: Db; log: Logger }, handlers: Parti
     // Booked and woken in one statement, so a crash can never keep the one and lose the other
     // (an enrichment left waiting for a transaction already delivered). Planned for its arrays
     // each time: prepared, PostgreSQL kept a generic plan made while the outbox was small, which
-    // scanned it whole, 2 to 3 ms a booking within a minute of load. A row woken is never one
-    // booked here (a statement may not change a row twice).
-    // Rows sent along (`Along`) are booked only with the row they went with, and only at the
-    // version their handler read; the rest of what a delivery wakes is woken.
+    // scanned it whole, 2 to 3 ms a booking within a minute of load. Rows sent along (`Along`)
+    // are booked only with the row they went with, at the version their handler read; the rest of
+    // what a delivery wakes is woken. A row woken is never one booked here, nor one booked along
+    // (a statement may not change a row twice).
     const along = done.flatMap((d) => (d.result.along ?? []).map((a) => ({ ...a, with: d.row.id })));
     const booked = await db.query<{ id: OutboxRow['id'] }>(
       `${PLAN_EACH_TIME}WITH booked AS (

@@ -197,10 +197,10 @@ export function pagosHandlers(deps: { pagos: PagosConfig }) {
     if (row?.status !== 'waiting') return null;
     const request = enrichmentRequest(loaded);
     if (!('body' in request)) return null;
-    const digest = digestOf(request.body);
-    if (row.digest === digest) return { topic: 'pagos.enrichment', version: row.version };
+    if (row.digest && row.digest === digestOf(request.body)) return { topic: 'pagos.enrichment', version: row.version };
     const result = await sendEnrichment(request.body);
-    return result.kind === 'delivered' ? { topic: 'pagos.enrichment', version: row.version, ...(result.status ? { status: result.status } : {}), digest } : null;
+    if (result.kind !== 'delivered') return null;
+    return { topic: 'pagos.enrichment', version: row.version, ...(result.status ? { status: result.status } : {}), ...(result.digest ? { digest: result.digest } : {}) };
   };
 
   const transaction: Handler = async (row: OutboxRow, db: Queryable) => {
