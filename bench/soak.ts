@@ -17,7 +17,8 @@
  * in place of Paykit: the same round trips to PostgreSQL and the provider with no code of
  * Paykit's, and no worker: the floor under the figures on this machine), --instances N
  * (payment servers on one database, default 1: each payment goes to the next in turn; their CPU
- * is summed), --profile (each process of ours writes a V8 CPU profile, .cpuprofile: the payment
+ * is summed), --history N (N payments already in the database before the load, spread over the
+ * 90 days before: bench/soak-history.ts), --profile (each process of ours writes a V8 CPU profile, .cpuprofile: the payment
  * server next to the logs, the others in worker/, sandbox/, pagos/ and server-N/: open one in
  * Chrome's DevTools, or `node bench/profile-top.ts FILE` for the functions that cost most).
  *
@@ -44,6 +45,7 @@ import pg from 'pg';
 // The buyers' HTTP client (bench/soak-client.ts): JSON POSTs on keep-alive sockets, not fetch or
 // node:http, whose CPU the generator would take from what it measures on the same two cores.
 import { closeAll, postJson as post } from './soak-client.ts';
+import { writeHistory } from './soak-history.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -73,11 +75,14 @@ const floor = process.argv.includes('--floor');
 const workerMode = floor ? 'none' : (flag('worker') ?? 'separate');
 const profile = process.argv.includes('--profile');
 const instances = Number(flag('instances') ?? 1);
+const history = Number(flag('history') ?? 0);
 if (!(rate > 0) || !(duration > 0)) throw new Error('--rate and --duration must be positive');
 if (provider !== 'payagency' && provider !== 'pepper') throw new Error('--provider: payagency or pepper');
 if (floor && provider !== 'payagency') throw new Error("--floor calls PayAgency's simulator only: leave out --provider");
 if (workerMode !== 'separate' && workerMode !== 'inline' && workerMode !== 'none') throw new Error('--worker: separate, inline or none');
 if (!Number.isInteger(instances) || instances < 1 || instances > 8) throw new Error('--instances: 1 to 8 payment servers');
+if (!Number.isInteger(history) || history < 0) throw new Error('--history: a number of payments, such as 1000000');
+if (history && floor) throw new Error('--history copies a payment Paykit made: leave out --floor');
 
 // No database given: a throwaway PostgreSQL of the project's own, with this script inside it.
 if (!process.env.DATABASE_URL) {
@@ -305,7 +310,7 @@ async function soak(databaseUrl: string) {
     let inFlight = 0;
     let dropped = 0;
     const MAX_IN_FLIGHT = 10_000;
-    const began = performance.now();
+    let began = performance.now();
     const now = () => (performance.now() - began) / 1000;
 
     const payUrls = servers.map((s) => s.message.payUrl);
@@ -378,6 +383,18 @@ async function soak(databaseUrl: string) {
       }
     };
     let walAtWarmup: Promise<WalSnapshot | null> = Promise.resolve(null);
+
+    if (history) {
+      // One real payment through the API, then the months before it: copies of it (bench/soak-history.ts).
+      const t = performance.now();
+      const created = await post(`${payUrls[0]}/v1/checkout/sessions`, { Authorization: `Bearer ${keys.secret}` }, sessionBody);
+      const session = created.json as { id: string; client_secret: string };
+      const confirmed = await post(`${payUrls[0]}/v1/checkout/sessions/${session.id}/confirm`, { Authorization: `Bearer ${keys.publishable}`, 'X-Client-Secret': session.client_secret, Origin: demoUrl }, confirmBody);
+      if (created.status !== 201 || confirmed.status !== 200) throw new Error(`--history: the template payment failed (${created.status}, ${confirmed.status})`);
+      await writeHistory(walClient, session.id, history);
+      console.error(`soak: ${history} payments of history written, vacuumed and checkpointed in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      began = performance.now();
+    }
 
     // The arrival clock: every millisecond or so, start every payment that is due by now. The
     // rate ramps up linearly over the first two thirds of the warm-up (unless --no-ramp), as
@@ -500,7 +517,7 @@ function report(run: {
     : '—';
 
   const lines = [
-    `\n## Sustained load${floor ? ', the floor (bench/soak-floor.ts, not Paykit)' : ''} (PostgreSQL over ${/[?&]host=\//.test(process.env.DATABASE_URL ?? '') ? 'its Unix socket' : 'TCP'}, ${provider}, worker ${workerMode}${instances > 1 ? `, ${instances} payment servers` : ''}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
+    `\n## Sustained load${floor ? ', the floor (bench/soak-floor.ts, not Paykit)' : ''} (PostgreSQL over ${/[?&]host=\//.test(process.env.DATABASE_URL ?? '') ? 'its Unix socket' : 'TCP'}, ${provider}, worker ${workerMode}${instances > 1 ? `, ${instances} payment servers` : ''}${history ? `, ${history} payments of history` : ''}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
     '| figure | value |',
     '| --- | --- |',
     `| payments offered (open loop) | ${measured.length + run.dropped} (${rate}/s) |`,
