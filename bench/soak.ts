@@ -18,7 +18,8 @@
  * Paykit's, and no worker: the floor under the figures on this machine), --instances N
  * (payment servers on one database, default 1: each payment goes to the next in turn; their CPU
  * is summed), --history N (N payments already in the database before the load, spread over the
- * 90 days before: bench/soak-history.ts), --profile (each process of ours writes a V8 CPU profile, .cpuprofile: the payment
+ * 90 days before: bench/soak-history.ts), --slice 0.1ms|off (the payment servers' scheduler slice,
+ * bench/slice.ts; 0.1 ms unless off), --profile (each process of ours writes a V8 CPU profile, .cpuprofile: the payment
  * server next to the logs, the others in worker/, sandbox/, pagos/ and server-N/: open one in
  * Chrome's DevTools, or `node bench/profile-top.ts FILE` for the functions that cost most).
  *
@@ -46,6 +47,7 @@ import pg from 'pg';
 // node:http, whose CPU the generator would take from what it measures on the same two cores.
 import { closeAll, postJson as post } from './soak-client.ts';
 import { writeHistory } from './soak-history.ts';
+import { setSlice } from './slice.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -76,6 +78,9 @@ const workerMode = floor ? 'none' : (flag('worker') ?? 'separate');
 const profile = process.argv.includes('--profile');
 const instances = Number(flag('instances') ?? 1);
 const history = Number(flag('history') ?? 0);
+// The payment servers' scheduler slice (bench/slice.ts), as the README advises for production.
+const sliceFlag = flag('slice') ?? '0.1ms';
+const slice = sliceFlag === 'off' ? 0 : Math.round(seconds(sliceFlag, 'slice') * 1e9);
 if (!(rate > 0) || !(duration > 0)) throw new Error('--rate and --duration must be positive');
 if (provider !== 'payagency' && provider !== 'pepper') throw new Error('--provider: payagency or pepper');
 if (floor && provider !== 'payagency') throw new Error("--floor calls PayAgency's simulator only: leave out --provider");
@@ -83,6 +88,7 @@ if (workerMode !== 'separate' && workerMode !== 'inline' && workerMode !== 'none
 if (!Number.isInteger(instances) || instances < 1 || instances > 8) throw new Error('--instances: 1 to 8 payment servers');
 if (!Number.isInteger(history) || history < 0) throw new Error('--history: a number of payments, such as 1000000');
 if (history && floor) throw new Error('--history copies a payment Paykit made: leave out --floor');
+if (slice && (slice < 100_000 || slice > 100_000_000)) throw new Error('--slice: from 0.1ms to 100ms, or off');
 
 // No database given: a throwaway PostgreSQL of the project's own, with this script inside it.
 if (!process.env.DATABASE_URL) {
@@ -277,6 +283,8 @@ async function soak(databaseUrl: string) {
       children.push(more.child);
       servers.push(more);
     }
+    // Threads the servers start later inherit the slice from the thread that starts them.
+    const sliced = slice ? setSlice(servers.map((s) => s.child.pid!), slice) : null;
     let worker: ChildProcess | undefined;
     if (workerMode === 'separate') {
       const log = openSync(path.join(logs, 'worker.log'), 'a');
@@ -460,7 +468,7 @@ async function soak(databaseUrl: string) {
     await client.end();
 
     // Payments still unanswered after the drain count as errors (their samples never came).
-    report({ samples, direct, handling: handled.handling, exports: handled.exports, dropped: dropped + inFlight, cpuAtWarmup, cpuAtEnd, outbox, logs, loopDelay, wal });
+    report({ samples, direct, handling: handled.handling, exports: handled.exports, dropped: dropped + inFlight, cpuAtWarmup, cpuAtEnd, outbox, logs, loopDelay, wal, sliced });
   } finally {
     await stopAll();
   }
@@ -488,6 +496,7 @@ function report(run: {
   logs: string;
   loopDelay: { p50: number; p99: number; max: number };
   wal: WalSnapshot | null;
+  sliced: { threads: number; took: number } | null;
 }) {
   const measured = run.samples.filter((s) => s.due >= warmup);
   const window = duration - warmup;
@@ -529,6 +538,7 @@ function report(run: {
     `| PostgreSQL's WAL during the window: per payment; full-page images; checkpoints (buffers they wrote) | ${run.wal ? `${(run.wal.bytes / 1024 / Math.max(1, measured.length)).toFixed(1)} KiB; ${run.wal.fpi} (${((run.wal.fpi / Math.max(1, measured.length))).toFixed(2)} per payment); ${run.wal.checkpoints} (${run.wal.written})` : '—'} |`,
     `| connections opened to PostgreSQL during the window (every process) | ${run.wal ? run.wal.sessions : '—'} |`,
     `| payment server's event-loop delay p50 / p99 / max | ${ms(run.loopDelay.p50)} / ${ms(run.loopDelay.p99)} / ${ms(run.loopDelay.max)} |`,
+    `| payment servers' scheduler slice (--slice) | ${run.sliced ? `${slice / 1e6} ms: ${run.sliced.took} of their ${run.sliced.threads} threads took it${run.sliced.took ? '' : ' (Linux before 6.12, or no perl: the default)'}` : "the kernel's default"} |`,
     '',
     '| latency | p50 | p95 | p99 |',
     '| --- | --- | --- | --- |',
