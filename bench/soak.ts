@@ -47,7 +47,7 @@ import pg from 'pg';
 // node:http, whose CPU the generator would take from what it measures on the same two cores.
 import { closeAll, postJson as post } from './soak-client.ts';
 import { writeHistory } from './soak-history.ts';
-import { setSlice } from './slice.ts';
+import { setSlice } from '../scripts/slice.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -1,5 +1,6 @@
 /**
- * A short scheduler slice for the processes on a payment's path (the soak's `--slice`).
+ * A short scheduler slice for the payment server: `node --import tsx scripts/slice.ts PID [0.1ms]`
+ * (a deployment's unit runs it after starting the API; the soak's `--slice` does the same).
  *
  * Linux's fair scheduler (EEVDF, since 6.6) gives each runnable thread a slice, by default
  * 0.7 ms times 1 + log2(cores) (1.4 ms on two cores), and a virtual deadline one slice ahead. Since
@@ -15,6 +16,7 @@
  * caller is told how many threads took it.
  */
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const CALLS: Partial<Record<NodeJS.Architecture, [set: number, get: number]>> = { x64: [314, 315], arm64: [274, 275] };
 
@@ -43,4 +45,18 @@ export function setSlice(pids: number[], ns: number): { threads: number; took: n
   const run = spawnSync('perl', ['-e', SCRIPT, String(calls[0]), String(calls[1]), String(ns), ...pids.map(String)], { encoding: 'utf8' });
   const [threads, took] = (run.stdout ?? '').trim().split(' ').map(Number);
   return { threads: threads || 0, took: took || 0 };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [pid, length = '0.1ms'] = process.argv.slice(2);
+  const match = /^(\d+(?:\.\d+)?)ms$/.exec(length);
+  const ns = match ? Math.round(Number(match[1]) * 1e6) : NaN;
+  if (!pid || !/^\d+$/.test(pid) || !(ns >= 100_000 && ns <= 100_000_000)) {
+    console.error('usage: node --import tsx scripts/slice.ts PID [0.1ms to 100ms]');
+    process.exit(2);
+  }
+  const { threads, took } = setSlice([Number(pid)], ns);
+  console.log(`${took} of ${threads} threads of ${pid} now have a ${ns / 1e6} ms slice`);
+  // Not an error for the service: the kernel's default slice is what it had before.
+  if (threads && !took) console.log('the kernel did not take it (Linux before 6.12, or perl missing): the default slice stays');
 }
