@@ -18,10 +18,11 @@
  * Paykit's, and no worker: the floor under the figures on this machine), --instances N
  * (payment servers on one database, default 1: each payment goes to the next in turn; their CPU
  * is summed), --history N (N payments already in the database before the load, spread over the
- * 90 days before: bench/soak-history.ts), --slice 0.1ms|off (the payment servers' scheduler slice,
- * bench/slice.ts; 0.1 ms unless off), --profile (each process of ours writes a V8 CPU profile, .cpuprofile: the payment
- * server next to the logs, the others in worker/, sandbox/, pagos/ and server-N/: open one in
- * Chrome's DevTools, or `node bench/profile-top.ts FILE` for the functions that cost most).
+ * 90 days before: bench/soak-history.ts), --slice 0.1ms|off (the payment servers' scheduler
+ * slice, scripts/slice.ts; 0.1 ms unless off), --profile (each process of ours writes a V8 CPU
+ * profile, .cpuprofile: the payment server next to the logs, the others in worker/, sandbox/,
+ * pagos/ and server-N/: open one in Chrome's DevTools, or `node bench/profile-top.ts FILE` for the
+ * functions that cost most).
  *
  * Processes: PostgreSQL (scripts/with-postgres.sh starts a throwaway one when DATABASE_URL is
  * unset: this script then runs itself under it, connected over its Unix socket, or TCP on
@@ -78,7 +79,7 @@ const workerMode = floor ? 'none' : (flag('worker') ?? 'separate');
 const profile = process.argv.includes('--profile');
 const instances = Number(flag('instances') ?? 1);
 const history = Number(flag('history') ?? 0);
-// The payment servers' scheduler slice (bench/slice.ts), as the README advises for production.
+// The payment servers' scheduler slice (scripts/slice.ts), as the README advises for production.
 const sliceFlag = flag('slice') ?? '0.1ms';
 const slice = sliceFlag === 'off' ? 0 : Math.round(seconds(sliceFlag, 'slice') * 1e9);
 if (!(rate > 0) || !(duration > 0)) throw new Error('--rate and --duration must be positive');
