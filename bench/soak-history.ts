@@ -2,8 +2,8 @@
  * `npm run soak -- --history N`: the database a deployment has after months of payments, before
  * the load begins. A soak on empty tables measures a young database: every table crosses
  * autovacuum's thresholds (a fifth of the table changed) about once a minute as it grows from
- * nothing, and every index fits in a few pages. A deployment's tables are large, vacuumed long
- * ago, and cross those thresholds rarely.
+ * nothing, and every index fits in a few pages. A deployment's tables are large and vacuumed long
+ * ago: they cross those thresholds less often, and each vacuum or ANALYZE then reads more.
  *
  * The history copies one real payment, made through the API a moment before (its session,
  * payment, events and outbox rows, as Paykit wrote them), N times: ids that begin with their
