@@ -323,10 +323,12 @@ async function soak(databaseUrl: string) {
     const now = () => (performance.now() - began) / 1000;
 
     const payUrls = servers.map((s) => s.message.payUrl);
-    const payment = async (due: number, payUrl: string) => {
+    /** One payment, timed into `samples`; its session's id when it succeeded. */
+    const payment = async (due: number, payUrl: string): Promise<string | null> => {
       let createMs = NaN;
       let confirmMs = NaN;
       let error: string | null = null;
+      let sessionId: string | null = null;
       try {
         let t = performance.now();
         const created = await post(`${payUrl}/v1/checkout/sessions`, { Authorization: `Bearer ${keys.secret}` }, sessionBody);
@@ -343,11 +345,13 @@ async function soak(databaseUrl: string) {
         confirmMs = performance.now() - t;
         if (confirmed.status !== 200) throw new Error(`confirm ${confirmed.status} ${result.error?.code ?? ''}`.trim());
         if (result.status !== 'succeeded') throw new Error(`confirm status ${result.status}`);
+        sessionId = session.id;
       } catch (caught) {
         error = caught instanceof Error ? (caught.name === 'TimeoutError' ? 'timeout (30 s)' : caught.message) : String(caught);
       }
       const ended = now();
       samples.push({ due, ended, createMs, confirmMs, totalMs: (ended - due) * 1000, error });
+      return sessionId;
     };
 
     const directCall = async (due: number) => {
@@ -396,11 +400,10 @@ async function soak(databaseUrl: string) {
     if (history) {
       // One real payment through the API, then the months before it: copies of it (bench/soak-history.ts).
       const t = performance.now();
-      const created = await post(`${payUrls[0]}/v1/checkout/sessions`, { Authorization: `Bearer ${keys.secret}` }, sessionBody);
-      const session = created.json as { id: string; client_secret: string };
-      const confirmed = await post(`${payUrls[0]}/v1/checkout/sessions/${session.id}/confirm`, { Authorization: `Bearer ${keys.publishable}`, 'X-Client-Secret': session.client_secret, Origin: demoUrl }, confirmBody);
-      if (created.status !== 201 || confirmed.status !== 200) throw new Error(`--history: the template payment failed (${created.status}, ${confirmed.status})`);
-      await writeHistory(walClient, session.id, history);
+      const template = await payment(0, payUrls[0]!);
+      if (!template) throw new Error(`--history: the template payment failed (${samples.at(-1)?.error})`);
+      samples.length = 0; // not one of the run's
+      await writeHistory(walClient, template, history);
       console.error(`soak: ${history} payments of history written, vacuumed and checkpointed in ${((performance.now() - t) / 1000).toFixed(0)} s`);
       began = performance.now();
     }
