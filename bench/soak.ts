@@ -39,7 +39,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { setPriority, tmpdir } from 'node:os';
+import { cpus, release, setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -187,16 +187,38 @@ function postgresCpuSeconds(port: string): number | null {
   }
 }
 
-/** The whole machine's busy and total CPU time, from /proc/stat. */
-function machineCpu(): { busy: number; total: number } | null {
+/**
+ * The whole machine's busy and total CPU time, and the time the hypervisor gave our virtual CPUs
+ * to someone else (steal), from /proc/stat.
+ */
+function machineCpu(): { busy: number; total: number; steal: number } | null {
   try {
     const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
     const numbers = values.map(Number);
     const total = numbers.reduce((a, b) => a + b, 0);
-    return { busy: total - numbers[3]! - (numbers[4] ?? 0), total };
+    return { busy: total - numbers[3]! - (numbers[4] ?? 0), total, steal: numbers[7] ?? 0 };
   } catch {
     return null;
   }
+}
+
+/**
+ * How fast this machine's CPU is, so that runs on different machines can be told apart: the best
+ * of five times one thread takes to write and read back 100,000 payment-sized JSON bodies (the
+ * kind of work the server does), before anything else starts. (The same code at the same rate has
+ * kept a machine of this kind 32% busy on one day and 70% on another.)
+ */
+function cpuSpeed(): { model: string; cores: number; jsonMs: number } {
+  const body = { amount: 1500, currency: 'USD', customer: { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }, metadata: { order: 'A-1001', items: [1, 2, 3] } };
+  let best = Infinity;
+  for (let round = 0; round < 5; round += 1) {
+    const started = performance.now();
+    let total = 0;
+    for (let i = 0; i < 100_000; i += 1) total += (JSON.parse(JSON.stringify({ ...body, amount: i })) as typeof body).amount;
+    if (total !== 4_999_950_000) throw new Error('cpuSpeed: wrong sum');
+    best = Math.min(best, performance.now() - started);
+  }
+  return { model: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, jsonMs: best };
 }
 
 // --- the load -------------------------------------------------------------------------------
@@ -219,6 +241,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function soak(databaseUrl: string) {
+  const speed = cpuSpeed();
   const logs = await mkdtemp(path.join(tmpdir(), 'paykit-soak-'));
   const credentials = {
     PAYAGENCY_SECRET_KEY: `sk_sandbox_${randomBytes(12).toString('hex')}`,
@@ -472,7 +495,7 @@ async function soak(databaseUrl: string) {
     await client.end();
 
     // Payments still unanswered after the drain count as errors (their samples never came).
-    report({ samples, direct, handling: handled.handling, exports: handled.exports, dropped: dropped + inFlight, cpuAtWarmup, cpuAtEnd, outbox, logs, loopDelay, wal, sliced });
+    report({ samples, direct, handling: handled.handling, exports: handled.exports, dropped: dropped + inFlight, cpuAtWarmup, cpuAtEnd, outbox, logs, loopDelay, wal, sliced, speed });
   } finally {
     await stopAll();
   }
@@ -494,13 +517,14 @@ function report(run: {
   handling: number[];
   exports: number;
   dropped: number;
-  cpuAtWarmup: { pids: (number | null)[]; machine: { busy: number; total: number } | null } | null;
-  cpuAtEnd: { pids: (number | null)[]; machine: { busy: number; total: number } | null };
+  cpuAtWarmup: { pids: (number | null)[]; machine: ReturnType<typeof machineCpu> } | null;
+  cpuAtEnd: { pids: (number | null)[]; machine: ReturnType<typeof machineCpu> };
   outbox: { status: string; n: number }[];
   logs: string;
   loopDelay: { p50: number; p99: number; max: number };
   wal: WalSnapshot | null;
   sliced: { threads: number; took: number } | null;
+  speed: ReturnType<typeof cpuSpeed>;
 }) {
   const measured = run.samples.filter((s) => s.due >= warmup);
   const window = duration - warmup;
@@ -525,9 +549,10 @@ function report(run: {
     const after = run.cpuAtEnd.pids[index];
     return before == null || after == null ? '—' : `${Math.round(((after - before) / window) * 100)}%`;
   };
-  const machine = run.cpuAtWarmup?.machine && run.cpuAtEnd.machine
-    ? `${Math.round(((run.cpuAtEnd.machine.busy - run.cpuAtWarmup.machine.busy) / (run.cpuAtEnd.machine.total - run.cpuAtWarmup.machine.total)) * 100)}%`
-    : '—';
+  const [from, to] = [run.cpuAtWarmup?.machine, run.cpuAtEnd.machine];
+  const share = (part: number) => (from && to ? `${Math.round((part / (to.total - from.total)) * 100)}%` : '—');
+  const machine = from && to ? share(to.busy - from.busy) : '—';
+  const stolen = from && to ? share(to.steal - from.steal) : '—';
 
   const lines = [
     `\n## Sustained load${floor ? ', the floor (bench/soak-floor.ts, not Paykit)' : ''} (PostgreSQL over ${/[?&]host=\//.test(process.env.DATABASE_URL ?? '') ? 'its Unix socket' : 'TCP'}, ${provider}, worker ${workerMode}${instances > 1 ? `, ${instances} payment servers` : ''}${history ? `, ${history} payments of history` : ''}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
@@ -538,7 +563,8 @@ function report(run: {
     `| errors | ${errors.length + run.dropped} (${(((errors.length + run.dropped) / Math.max(1, measured.length + run.dropped)) * 100).toFixed(2)}%)${[...kinds].map(([k, n]) => `; ${k}: ${n}`).join('')}${run.dropped ? `; not sent (generator limit) or unanswered 35 s after the end: ${run.dropped}` : ''} |`,
     `| Pagos exports received by the sandbox during the window | ${run.exports} |`,
     `| outbox rows at the end (by state) | ${run.outbox.map((r) => `${r.status} ${r.n}`).join(', ') || 'none'} |`,
-    `| CPU (% of one core) server / PostgreSQL / provider simulators / worker / Pagos simulator / load generator; whole machine (all cores, other work included) | ${cpu(0)} / ${cpu(4)} / ${cpu(1)} / ${cpu(2)} / ${cpu(5)} / ${cpu(3)}; ${machine} busy |`,
+    `| machine: CPU; cores; one thread's 100,000 JSON round trips before the load (best of 5); Linux | ${run.speed.model}; ${run.speed.cores}; ${ms(run.speed.jsonMs)}; ${release()} |`,
+    `| CPU (% of one core) server / PostgreSQL / provider simulators / worker / Pagos simulator / load generator; whole machine (all cores, other work included) | ${cpu(0)} / ${cpu(4)} / ${cpu(1)} / ${cpu(2)} / ${cpu(5)} / ${cpu(3)}; ${machine} busy (of which stolen by the hypervisor: ${stolen}) |`,
     `| PostgreSQL's WAL during the window: per payment; full-page images; checkpoints (buffers they wrote) | ${run.wal ? `${(run.wal.bytes / 1024 / Math.max(1, measured.length)).toFixed(1)} KiB; ${run.wal.fpi} (${((run.wal.fpi / Math.max(1, measured.length))).toFixed(2)} per payment); ${run.wal.checkpoints} (${run.wal.written})` : '—'} |`,
     `| connections opened to PostgreSQL during the window (every process) | ${run.wal ? run.wal.sessions : '—'} |`,
     `| payment server's event-loop delay p50 / p99 / max | ${ms(run.loopDelay.p50)} / ${ms(run.loopDelay.p99)} / ${ms(run.loopDelay.max)} |`,
