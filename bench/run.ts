@@ -15,6 +15,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { startStack } from '../server/stack.ts';
+import { cpuSpeed, describeMachine } from './machine.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
 const WARMUP = 50;
@@ -107,12 +108,16 @@ async function latency(pagos: boolean) {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
+// Before anything else runs: which machine, and how fast, the latency figures below come from.
+const machine = describeMachine(cpuSpeed());
 const sizes = await bundleSizes();
 console.log('\n## Bundle size (gzip -9)\n');
 console.log('| script | raw | gzip | budget |');
 console.log('| --- | --- | --- | --- |');
 console.log(`| widget.js (merchant page) | ${kb(sizes.host.raw)} | ${kb(sizes.host.gzip)} | 8 KB |`);
 console.log(`| frame (card path) | ${kb(sizes.frame.raw)} | ${kb(sizes.frame.gzip)} | 30 KB |`);
+
+console.log(`\nMachine (CPU; cores; one thread's 100,000 JSON round trips, best of 5; Linux): ${machine}`);
 
 for (const pagos of [true, false]) {
   const { database, directTimes, paykitTimes } = await latency(pagos);

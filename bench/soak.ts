@@ -39,7 +39,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { cpus, release, setPriority, tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,7 @@ import pg from 'pg';
 import { closeAll, postJson as post } from './soak-client.ts';
 import { writeHistory } from './soak-history.ts';
 import { setSlice } from '../scripts/slice.ts';
+import { cpuSpeed, describeMachine } from './machine.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -202,24 +203,6 @@ function machineCpu(): { busy: number; total: number; steal: number } | null {
   }
 }
 
-/**
- * How fast this machine's CPU is, so that runs on different machines can be told apart: the best
- * of five times one thread takes to write and read back 100,000 payment-sized JSON bodies (the
- * kind of work the server does), before anything else starts. (The same code at the same rate has
- * kept a machine of this kind 32% busy on one day and 70% on another.)
- */
-function cpuSpeed(): { model: string; cores: number; jsonMs: number } {
-  const body = { amount: 1500, currency: 'USD', customer: { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }, metadata: { order: 'A-1001', items: [1, 2, 3] } };
-  let best = Infinity;
-  for (let round = 0; round < 5; round += 1) {
-    const started = performance.now();
-    let total = 0;
-    for (let i = 0; i < 100_000; i += 1) total += (JSON.parse(JSON.stringify({ ...body, amount: i })) as typeof body).amount;
-    if (total !== 4_999_950_000) throw new Error('cpuSpeed: wrong sum');
-    best = Math.min(best, performance.now() - started);
-  }
-  return { model: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, jsonMs: best };
-}
 
 // --- the load -------------------------------------------------------------------------------
 
@@ -563,7 +546,7 @@ function report(run: {
     `| errors | ${errors.length + run.dropped} (${(((errors.length + run.dropped) / Math.max(1, measured.length + run.dropped)) * 100).toFixed(2)}%)${[...kinds].map(([k, n]) => `; ${k}: ${n}`).join('')}${run.dropped ? `; not sent (generator limit) or unanswered 35 s after the end: ${run.dropped}` : ''} |`,
     `| Pagos exports received by the sandbox during the window | ${run.exports} |`,
     `| outbox rows at the end (by state) | ${run.outbox.map((r) => `${r.status} ${r.n}`).join(', ') || 'none'} |`,
-    `| machine: CPU; cores; one thread's 100,000 JSON round trips before the load (best of 5); Linux | ${run.speed.model}; ${run.speed.cores}; ${ms(run.speed.jsonMs)}; ${release()} |`,
+    `| machine: CPU; cores; one thread's 100,000 JSON round trips before the load (best of 5); Linux | ${describeMachine(run.speed)} |`,
     `| CPU (% of one core) server / PostgreSQL / provider simulators / worker / Pagos simulator / load generator; whole machine (all cores, other work included) | ${cpu(0)} / ${cpu(4)} / ${cpu(1)} / ${cpu(2)} / ${cpu(5)} / ${cpu(3)}; ${machine} busy (of which stolen by the hypervisor: ${stolen}) |`,
     `| PostgreSQL's WAL during the window: per payment; full-page images; checkpoints (buffers they wrote) | ${run.wal ? `${(run.wal.bytes / 1024 / Math.max(1, measured.length)).toFixed(1)} KiB; ${run.wal.fpi} (${((run.wal.fpi / Math.max(1, measured.length))).toFixed(2)} per payment); ${run.wal.checkpoints} (${run.wal.written})` : '—'} |`,
     `| connections opened to PostgreSQL during the window (every process) | ${run.wal ? run.wal.sessions : '—'} |`,
