@@ -34,7 +34,8 @@
  * Paykit's overhead: the confirm's latency against the provider call made straight to the
  * simulator under the same load (one direct call for every tenth payment, PayAgency's: the
  * body `npm run bench` sends) and against the simulator's own handling time of Paykit's calls,
- * which the simulator process records.
+ * which the simulator process records. The report first names the machine (bench/machine.ts) and
+ * the hypervisor's steal, since the same run takes very different CPU on machines of one kind.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -202,7 +203,6 @@ function machineCpu(): { busy: number; total: number; steal: number } | null {
     return null;
   }
 }
-
 
 // --- the load -------------------------------------------------------------------------------
 
@@ -533,9 +533,8 @@ function report(run: {
     return before == null || after == null ? '—' : `${Math.round(((after - before) / window) * 100)}%`;
   };
   const [from, to] = [run.cpuAtWarmup?.machine, run.cpuAtEnd.machine];
-  const share = (part: number) => (from && to ? `${Math.round((part / (to.total - from.total)) * 100)}%` : '—');
-  const machine = from && to ? share(to.busy - from.busy) : '—';
-  const stolen = from && to ? share(to.steal - from.steal) : '—';
+  const share = (part: 'busy' | 'steal') => (from && to ? `${Math.round(((to[part] - from[part]) / (to.total - from.total)) * 100)}%` : '—');
+  const [machine, stolen] = [share('busy'), share('steal')];
 
   const lines = [
     `\n## Sustained load${floor ? ', the floor (bench/soak-floor.ts, not Paykit)' : ''} (PostgreSQL over ${/[?&]host=\//.test(process.env.DATABASE_URL ?? '') ? 'its Unix socket' : 'TCP'}, ${provider}, worker ${workerMode}${instances > 1 ? `, ${instances} payment servers` : ''}${history ? `, ${history} payments of history` : ''}; ${rate} payments/s offered for ${window} s after ${warmup} s warm-up)\n`,
