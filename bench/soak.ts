@@ -49,7 +49,7 @@ import pg from 'pg';
 // node:http, whose CPU the generator would take from what it measures on the same two cores.
 import { closeAll, postJson as post } from './soak-client.ts';
 import { writeHistory } from './soak-history.ts';
-import { setSlice } from '../scripts/slice.ts';
+import { parseSlice, setSlice } from '../scripts/slice.ts';
 import { cpuSpeed, describeMachine } from './machine.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,7 +83,9 @@ const instances = Number(flag('instances') ?? 1);
 const history = Number(flag('history') ?? 0);
 // The payment servers' scheduler slice (scripts/slice.ts), as the README advises for production.
 const sliceFlag = flag('slice') ?? '0.1ms';
-const slice = sliceFlag === 'off' ? 0 : Math.round(seconds(sliceFlag, 'slice') * 1e9);
+const sliceNs = sliceFlag === 'off' ? 0 : parseSlice(sliceFlag);
+if (sliceNs === null) throw new Error('--slice: from 0.1ms to 100ms, or off');
+const slice: number = sliceNs;
 if (!(rate > 0) || !(duration > 0)) throw new Error('--rate and --duration must be positive');
 if (provider !== 'payagency' && provider !== 'pepper') throw new Error('--provider: payagency or pepper');
 if (floor && provider !== 'payagency') throw new Error("--floor calls PayAgency's simulator only: leave out --provider");
@@ -91,7 +93,6 @@ if (workerMode !== 'separate' && workerMode !== 'inline' && workerMode !== 'none
 if (!Number.isInteger(instances) || instances < 1 || instances > 8) throw new Error('--instances: 1 to 8 payment servers');
 if (!Number.isInteger(history) || history < 0) throw new Error('--history: a number of payments, such as 1000000');
 if (history && floor) throw new Error('--history copies a payment Paykit made: leave out --floor');
-if (slice && (slice < 100_000 || slice > 100_000_000)) throw new Error('--slice: from 0.1ms to 100ms, or off');
 
 // No database given: a throwaway PostgreSQL of the project's own, with this script inside it.
 if (!process.env.DATABASE_URL) {

@@ -38,6 +38,13 @@ for my $pid (@ARGV) {
 print "$asked $took\\n";
 `;
 
+/** A slice as written on a command line, `0.1ms` to `100ms`, in nanoseconds; null when it is not one. */
+export function parseSlice(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)ms$/.exec(text);
+  const ns = match ? Math.round(Number(match[1]) * 1e6) : NaN;
+  return ns >= 100_000 && ns <= 100_000_000 ? ns : null;
+}
+
 /** Gives every thread of `pids` a slice of `ns` nanoseconds; how many threads there were, and how many took it. */
 export function setSlice(pids: number[], ns: number): { threads: number; took: number } {
   const calls = CALLS[process.arch];
@@ -49,9 +56,8 @@ export function setSlice(pids: number[], ns: number): { threads: number; took: n
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [pid, length = '0.1ms'] = process.argv.slice(2);
-  const match = /^(\d+(?:\.\d+)?)ms$/.exec(length);
-  const ns = match ? Math.round(Number(match[1]) * 1e6) : NaN;
-  if (!pid || !/^\d+$/.test(pid) || !(ns >= 100_000 && ns <= 100_000_000)) {
+  const ns = parseSlice(length);
+  if (!pid || !/^\d+$/.test(pid) || ns === null) {
     console.error('usage: node --import tsx scripts/slice.ts PID [0.1ms to 100ms]');
     process.exit(2);
   }
